@@ -1,0 +1,145 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `enrollkit windows-package`: build from the example config, check files, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/windows")
+}
+
+fn enrollkit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_enrollkit"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn builds_the_example_and_checks_the_result() {
+    let out = tempfile::tempdir().unwrap();
+    let config = examples().join("onboarding.toml");
+    let run = enrollkit(&[
+        "windows-package",
+        "--config",
+        path(&config),
+        "-o",
+        path(out.path()),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for name in [
+        "customizations.xml",
+        "build-manifest.json",
+        "build.ps1",
+        "assets/agent.msi",
+    ] {
+        assert!(out.path().join(name).is_file(), "{name} missing");
+    }
+    let asset = std::fs::read(out.path().join("assets/agent.msi")).unwrap();
+    assert_eq!(
+        asset,
+        std::fs::read(examples().join("assets/agent.msi")).unwrap()
+    );
+    let xml = out.path().join("customizations.xml");
+    let check = enrollkit(&["windows-package", "--check", path(&xml)]);
+    assert_eq!(check.status.code(), Some(0));
+    assert!(check.stdout.is_empty());
+    // The same file is wrong for the common store.
+    let check = enrollkit(&[
+        "windows-package",
+        "--check",
+        path(&xml),
+        "--store",
+        "common",
+        "--json",
+    ]);
+    assert_eq!(check.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["diagnostics"][0]["code"], "PPKG032");
+}
+
+#[test]
+fn check_reports_one_line_per_finding() {
+    let bad = examples().join("bad-customizations.xml");
+    let run = enrollkit(&["windows-package", "--check", path(&bad)]);
+    assert_eq!(run.status.code(), Some(1));
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    let prefix = format!("{}: error ", path(&bad));
+    for (line, code) in lines
+        .iter()
+        .zip(["PPKG001", "PPKG002", "PPKG003", "PPKG004"])
+    {
+        assert!(
+            line.starts_with(&format!("{prefix}{code} PackageConfig.")),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn invalid_config_writes_nothing_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("p.toml");
+    std::fs::write(
+        &config,
+        "[package]\nname = \"x\"\nversion = \"1.0.0\"\n[oobe]\nhide_oobe = true\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = enrollkit(&[
+        "windows-package",
+        "--config",
+        path(&config),
+        "-o",
+        path(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    assert!(
+        stdout.contains("PPKG002") && stdout.contains("PPKG013"),
+        "{stdout}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn usage_and_input_errors() {
+    assert_eq!(enrollkit(&["windows-package"]).status.code(), Some(2));
+    let config = examples().join("onboarding.toml");
+    assert_eq!(
+        enrollkit(&["windows-package", "--config", path(&config)])
+            .status
+            .code(),
+        Some(2)
+    );
+    let run = enrollkit(&[
+        "windows-package",
+        "--check",
+        "/nonexistent/customizations.xml",
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1);
+    assert!(
+        stderr.contains("/nonexistent/customizations.xml"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let not_xml = dir.path().join("c.xml");
+    std::fs::write(&not_xml, "<plist/>").unwrap();
+    let run = enrollkit(&["windows-package", "--check", path(&not_xml)]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8(run.stderr).unwrap().contains("PPKGP007"));
+}

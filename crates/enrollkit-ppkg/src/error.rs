@@ -1,0 +1,215 @@
+//! Error types. Each has a stable `code()`; none carries a secret value.
+
+use thiserror::Error;
+
+/// Reading an answer file failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The input exceeds [`crate::Limits::max_input_bytes`].
+    #[error("answer file is {size} bytes, larger than the {limit}-byte limit")]
+    TooLarge {
+        /// Input size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Element nesting exceeds [`crate::Limits::max_depth`].
+    #[error("elements nest deeper than {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// The document has more nodes than [`crate::Limits::max_nodes`].
+    #[error("more than {limit} XML nodes")]
+    TooManyNodes {
+        /// The limit.
+        limit: usize,
+    },
+    /// Not UTF-8.
+    #[error("unsupported encoding: {0}")]
+    Encoding(String),
+    /// Not well-formed XML.
+    #[error("XML is not well-formed at byte {offset}: {reason}")]
+    Xml {
+        /// Byte offset of the event that failed.
+        offset: u64,
+        /// What the XML reader reported.
+        reason: String,
+    },
+    /// Well-formed, but not shaped like a document at all (no root, DOCTYPE, ...).
+    #[error("{0}")]
+    Structure(String),
+    /// The root is not `WindowsCustomizations`, or a required part is missing.
+    #[error("not a Windows provisioning answer file: {0}")]
+    NotAnswerFile(String),
+    /// A typed setting holds a value of the wrong kind (for example `Maybe` for a boolean).
+    #[error("{path}: {reason}")]
+    BadValue {
+        /// Path of the setting.
+        path: String,
+        /// What is wrong with it (never the value of a secret).
+        reason: String,
+    },
+}
+
+impl ParseError {
+    /// Stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ParseError::TooLarge { .. } => "PPKGP001",
+            ParseError::TooDeep { .. } => "PPKGP002",
+            ParseError::TooManyNodes { .. } => "PPKGP003",
+            ParseError::Encoding(_) => "PPKGP004",
+            ParseError::Xml { .. } => "PPKGP005",
+            ParseError::Structure(_) => "PPKGP006",
+            ParseError::NotAnswerFile(_) => "PPKGP007",
+            ParseError::BadValue { .. } => "PPKGP008",
+        }
+    }
+}
+
+/// Writing an answer file failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// The XML writer failed.
+    #[error("XML writer failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// An element has an empty or unusable name.
+    #[error("invalid element name `{0}`")]
+    InvalidName(String),
+    /// A comment contains `--` or ends with `-`, which XML forbids.
+    #[error("a comment contains `--` or ends with `-`")]
+    InvalidComment,
+}
+
+impl WriteError {
+    /// Stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WriteError::Io(_) => "PPKGW001",
+            WriteError::InvalidName(_) => "PPKGW002",
+            WriteError::InvalidComment => "PPKGW003",
+        }
+    }
+}
+
+/// A value cannot be placed into a command line safely.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RecipeError {
+    /// A user name outside `^[A-Za-z0-9._-]{1,20}$`.
+    #[error("user name `{0}` is not allowed in a command line (use 1-20 of A-Z a-z 0-9 . _ -)")]
+    UnsafeUserName(String),
+    /// A file name with characters `cmd.exe` would interpret, or a path separator.
+    #[error(
+        "file name `{0}` is not allowed in a command line (use 1-100 of A-Z a-z 0-9 . _ - and no leading dot)"
+    )]
+    UnsafeFileName(String),
+    /// A secret token (connect key) with characters `cmd.exe` would interpret.
+    #[error(
+        "the connect key contains characters that are unsafe in a command line (allowed: A-Z a-z 0-9 . _ -), or is empty"
+    )]
+    UnsafeSecretToken,
+    /// A literal installer argument with characters `cmd.exe` would interpret.
+    #[error("argument `{0}` is not allowed in a command line (allowed: A-Z a-z 0-9 . _ - / : = +)")]
+    UnsafeArgument(String),
+}
+
+impl RecipeError {
+    /// Stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RecipeError::UnsafeUserName(_) => "PPKGR001",
+            RecipeError::UnsafeFileName(_) => "PPKGR002",
+            RecipeError::UnsafeSecretToken => "PPKGR003",
+            RecipeError::UnsafeArgument(_) => "PPKGR004",
+        }
+    }
+}
+
+/// Building the plan or the package outputs failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The answer file references a file that no asset supplies.
+    #[error("the answer file references `{0}` but no asset with that file name was supplied")]
+    MissingAsset(String),
+    /// An asset is supplied that nothing references.
+    #[error("asset `{0}` is not referenced by any CommandFile or Dependency")]
+    UnreferencedAsset(String),
+    /// Two assets share a file name (Windows compares case-insensitively).
+    #[error("two assets are named `{0}` (file names must be unique, ignoring case)")]
+    DuplicateAsset(String),
+    /// A build option is not usable.
+    #[error("{0}")]
+    BadOption(String),
+    /// A value is unsafe for a command line.
+    #[error(transparent)]
+    Recipe(#[from] RecipeError),
+    /// The answer file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// The manifest could not be serialized.
+    #[error("manifest serialization failed: {0}")]
+    Manifest(String),
+}
+
+impl BuildError {
+    /// Stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BuildError::MissingAsset(_) => "PPKGB001",
+            BuildError::UnreferencedAsset(_) => "PPKGB002",
+            BuildError::DuplicateAsset(_) => "PPKGB003",
+            BuildError::BadOption(_) => "PPKGB004",
+            BuildError::Recipe(e) => e.code(),
+            BuildError::Write(e) => e.code(),
+            BuildError::Manifest(_) => "PPKGB005",
+        }
+    }
+}
+
+/// The TOML package configuration is unusable.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// TOML syntax or shape error.
+    #[error("config is not valid: {0}")]
+    Toml(String),
+    /// A value in the config is not acceptable.
+    #[error("{field}: {reason}")]
+    BadValue {
+        /// Dotted config key.
+        field: String,
+        /// Why.
+        reason: String,
+    },
+    /// An asset named by the config was not supplied by the caller.
+    #[error("asset `{0}` named in the config was not supplied")]
+    MissingAsset(String),
+    /// The base answer file named in `[merge]` could not be parsed.
+    #[error("base answer file: {0}")]
+    Base(#[from] ParseError),
+    /// Building the outputs failed.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// A command line could not be formed safely.
+    #[error(transparent)]
+    Recipe(#[from] RecipeError),
+}
+
+impl ConfigError {
+    /// Stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Toml(_) => "PPKGC001",
+            ConfigError::BadValue { .. } => "PPKGC002",
+            ConfigError::MissingAsset(_) => "PPKGC003",
+            ConfigError::Base(e) => e.code(),
+            ConfigError::Build(e) => e.code(),
+            ConfigError::Recipe(e) => e.code(),
+        }
+    }
+}

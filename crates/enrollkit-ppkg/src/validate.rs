@@ -1,0 +1,639 @@
+//! Validation of an answer file: PackageConfig facts and cross-field rules.
+//!
+//! Each rule has a stable code; the table in the crate documentation lists them all and
+//! [`RULES`] holds the same facts as data.
+
+use std::collections::HashSet;
+
+use enrollkit_diagnostic::{Diagnostic, Location, Severity};
+
+use crate::model::{
+    AnswerFile, AuthPolicy, OwnerType, PACKAGE_CONFIG_NAMESPACE, SETTINGS_NAMESPACE, SettingsGroup,
+    WifiSecurity, parse_guid,
+};
+use crate::plan::SettingsStore;
+use crate::version::PackageVersion;
+use crate::xml::Element;
+
+/// One validation rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code.
+    pub code: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// What the rule checks.
+    pub what: &'static str,
+    /// The remediation printed with each finding.
+    pub remediation: &'static str,
+}
+
+macro_rules! rules {
+    ($($name:ident = $code:literal, $sev:ident, $what:literal, $fix:literal;)*) => {
+        $(const $name: Rule = Rule { code: $code, severity: Severity::$sev, what: $what, remediation: $fix };)*
+        /// Every validation rule, in code order.
+        pub const RULES: &[Rule] = &[$($name),*];
+    };
+}
+
+rules! {
+    ID = "PPKG001", Error, "PackageConfig ID is a GUID", "Set ID to a GUID such as {6aaa4dfa-00d7-4aaa-8adf-73c6a7e2501e} and keep it across versions";
+    VERSION = "PPKG002", Error, "Version has exactly 2 or 4 numeric parts", "Use a version such as 1.0 or 1.0.0.0";
+    OWNER = "PPKG003", Error, "OwnerType is a known owner type", "Use one of Microsoft, SiliconVendor, OEM, SystemIntegrator, MobileOperator, ITAdmin (IT departments: ITAdmin)";
+    RANK = "PPKG004", Error, "Rank is an integer from 0 to 99", "Set Rank to a whole number between 0 and 99";
+    NAME = "PPKG005", Error, "Name is present and not empty", "Give the package a Name";
+    PC_NS = "PPKG006", Error, "PackageConfig uses its exact namespace", "Use xmlns=\"urn:schemas-Microsoft-com:Windows-ICD-Package-Config.v1.0\" (capital M)";
+    SETTINGS_NS = "PPKG007", Error, "Settings uses its exact namespace", "Use xmlns=\"urn:schemas-microsoft-com:windows-provisioning\"";
+    COMPUTER_NAME = "PPKG010", Error, "ComputerName is a valid NetBIOS name after macro expansion", "Use at most 15 bytes of letters, digits and hyphens, plus %SERIAL% or %RAND:n%";
+    USER_NAME = "PPKG011", Error, "Local user names follow the Windows account-name rules", "Use 1-20 characters without \" / \\ [ ] : ; | = , + * ? < > % @ or control characters, not ending in a period";
+    USER_PASSWORD = "PPKG012", Error, "Local users have a password", "Set a Password for every local user";
+    HIDE_OOBE = "PPKG013", Error, "HideOobe comes with at least one local account", "Add a local administrator under Accounts/Users, or do not hide OOBE";
+    RESERVED_USER = "PPKG014", Warning, "Local user names are not built-in account names", "Pick a name other than Administrator, Guest, DefaultAccount, WDAGUtilityAccount or NONE";
+    SERIAL_LENGTH = "PPKG015", Warning, "ComputerName leaves room for %SERIAL%", "Shorten the fixed part so that prefix plus an 8-character serial fits in 15 bytes";
+    UPN = "PPKG020", Error, "Enrollment UPN looks like an address", "Use the enrollment identity in user@domain form";
+    SECRET = "PPKG021", Error, "Enrollment Secret is present and not empty", "Set Secret to the enrollment password, token or certificate thumbprint";
+    AUTH_POLICY = "PPKG022", Error, "AuthPolicy is OnPremise or Certificate", "Set AuthPolicy to OnPremise or Certificate";
+    CLIENT_CERT = "PPKG023", Error, "AuthPolicy Certificate comes with a client certificate", "Add Certificates/ClientCertificates with the enrollment certificate, or use OnPremise";
+    DISCOVERY = "PPKG024", Error, "DiscoveryServiceFullUrl is an https URL", "Set DiscoveryServiceFullUrl to https://<host>/EnrollmentServer/Discovery.svc";
+    DEVICE_LINE = "PPKG030", Error, "DeviceContext has exactly one CommandLine", "Use a single CommandLine in DeviceContext (chain steps in one script), or move commands to PrimaryContext";
+    FILE_NAMES = "PPKG031", Error, "Command and dependency file names are unique", "Rename the files so that every CommandFile and Dependency has its own file name";
+    STORE = "PPKG032", Error, "ProvisioningCommands are built against the desktop settings store", "Build with the desktop store (Microsoft-Desktop-Provisioning.dat)";
+    COMMAND_NAMES = "PPKG033", Error, "PrimaryContext command names are present and unique", "Give every CommandConfig its own Name";
+    COMMAND_LINE = "PPKG034", Error, "Command lines are not empty", "Write the command to run into CommandLine";
+    SSID = "PPKG040", Error, "Wi-Fi SSID has 1-32 bytes", "Use the network name as broadcast, at most 32 bytes";
+    WIFI_KEY = "PPKG041", Error, "Protected Wi-Fi networks have a usable key", "Set SecurityKey: WPA2-Personal takes 8-63 printable ASCII characters or 64 hex digits";
+    WIFI_SECURITY = "PPKG042", Error, "SecurityType is Open, WEP or WPA2-Personal", "Set SecurityType to Open, WEP or WPA2-Personal";
+    WEP = "PPKG043", Warning, "Wi-Fi does not use WEP", "Move the network to WPA2-Personal; WEP is broken";
+    RAW_SECTION = "PPKG090", Info, "Typed sections are recognized", "The section was kept verbatim and its typed checks were skipped; check it by hand";
+}
+
+/// Options for [`validate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// The settings store the package will be built against (default: desktop).
+    pub store: SettingsStore,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            store: SettingsStore::Desktop,
+        }
+    }
+}
+
+struct Findings(Vec<Diagnostic>);
+
+impl Findings {
+    fn add(&mut self, rule: Rule, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Diagnostic::new(
+            rule.code,
+            rule.severity,
+            Location::top(path),
+            message,
+            rule.remediation,
+        ));
+    }
+}
+
+/// Checks an answer file; returns every finding (empty when clean), in a stable order.
+pub fn validate(file: &AnswerFile, options: &ValidateOptions) -> Vec<Diagnostic> {
+    let mut f = Findings(Vec::new());
+    check_package_config(file, &mut f);
+    if file.settings_namespace != SETTINGS_NAMESPACE {
+        f.add(
+            SETTINGS_NS,
+            "Settings",
+            format!("Settings namespace is `{}`", file.settings_namespace),
+        );
+    }
+    check_group(&file.common, "Common", options, &mut f);
+    f.0
+}
+
+fn check_package_config(file: &AnswerFile, f: &mut Findings) {
+    let pc = &file.package_config;
+    if pc.namespace != PACKAGE_CONFIG_NAMESPACE {
+        let hint = if pc.namespace.eq_ignore_ascii_case(PACKAGE_CONFIG_NAMESPACE) {
+            " (namespaces are case-sensitive)"
+        } else {
+            ""
+        };
+        f.add(
+            PC_NS,
+            "PackageConfig",
+            format!("PackageConfig namespace is `{}`{hint}", pc.namespace),
+        );
+    }
+    if parse_guid(pc.id.trim()).is_none() {
+        f.add(ID, "PackageConfig.ID", format!("`{}` is not a GUID", pc.id));
+    }
+    if pc.name.trim().is_empty() {
+        f.add(NAME, "PackageConfig.Name", "Name is missing or empty");
+    }
+    if PackageVersion::parse(pc.version.trim()).is_none() {
+        f.add(
+            VERSION,
+            "PackageConfig.Version",
+            format!("`{}` is not a 2- or 4-part numeric version", pc.version),
+        );
+    }
+    if let OwnerType::Other(owner) = &pc.owner_type {
+        f.add(
+            OWNER,
+            "PackageConfig.OwnerType",
+            format!("`{owner}` is not a known owner type"),
+        );
+    }
+    if let Some(rank) = &pc.rank
+        && pc.rank_value().is_none()
+    {
+        f.add(
+            RANK,
+            "PackageConfig.Rank",
+            format!("`{rank}` is not an integer from 0 to 99"),
+        );
+    }
+}
+
+const TYPED_SECTIONS: &[&str] = &[
+    "Accounts",
+    "ConnectivityProfiles",
+    "OOBE",
+    "ProvisioningCommands",
+    "Workplace",
+];
+
+fn check_group(group: &SettingsGroup, base: &str, options: &ValidateOptions, f: &mut Findings) {
+    for raw in &group.other {
+        if TYPED_SECTIONS.contains(&raw.local_name()) {
+            f.add(
+                RAW_SECTION,
+                format!("{base}.{}", raw.local_name()),
+                format!(
+                    "{} has content the typed model does not know (or appears twice)",
+                    raw.local_name()
+                ),
+            );
+        }
+    }
+    check_accounts(group, base, f);
+    check_workplace(group, base, f);
+    check_commands(group, base, options, f);
+    check_wifi(group, base, f);
+}
+
+fn check_accounts(group: &SettingsGroup, base: &str, f: &mut Findings) {
+    let users = group
+        .accounts
+        .as_ref()
+        .map(|a| a.users.as_slice())
+        .unwrap_or(&[]);
+    if let Some(name) = group
+        .accounts
+        .as_ref()
+        .and_then(|a| a.computer_account.as_ref())
+        .and_then(|c| c.computer_name.as_ref())
+    {
+        let path = format!("{base}.Accounts.ComputerAccount.ComputerName");
+        match computer_name_problem(name) {
+            Some(problem) => f.add(COMPUTER_NAME, path, format!("`{name}`: {problem}")),
+            None => {
+                if let Some(fixed) = serial_fixed_len(name)
+                    && fixed + 8 > 15
+                {
+                    f.add(
+                        SERIAL_LENGTH,
+                        path,
+                        format!(
+                            "`{name}` has {fixed} fixed bytes; a typical serial will not fit in 15"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for user in users {
+        let path = format!("{base}.Accounts.Users.User[{}]", user.user_name);
+        if let Some(problem) = account_name_problem(&user.user_name) {
+            f.add(
+                USER_NAME,
+                format!("{path}.UserName"),
+                format!("`{}`: {problem}", user.user_name),
+            );
+        } else if [
+            "administrator",
+            "guest",
+            "defaultaccount",
+            "wdagutilityaccount",
+            "none",
+        ]
+        .contains(&user.user_name.to_ascii_lowercase().as_str())
+        {
+            f.add(
+                RESERVED_USER,
+                format!("{path}.UserName"),
+                format!("`{}` is a built-in account name", user.user_name),
+            );
+        }
+        if user.password.as_ref().is_none_or(|p| p.expose().is_empty()) {
+            f.add(
+                USER_PASSWORD,
+                format!("{path}.Password"),
+                "the user has no password",
+            );
+        }
+    }
+    let hides = group.oobe.as_ref().and_then(|o| o.hide_oobe) == Some(true);
+    if hides && users.is_empty() {
+        f.add(
+            HIDE_OOBE,
+            format!("{base}.OOBE.Desktop.HideOobe"),
+            "OOBE is hidden but the package creates no local account; the device may have no usable sign-in",
+        );
+    }
+}
+
+/// Why a ComputerName is invalid, or `None`.
+pub fn computer_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("the name is empty".into());
+    }
+    let mut literal = String::new();
+    let mut fixed_len = 0usize;
+    let mut rest = name;
+    while let Some(start) = rest.find('%') {
+        literal.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('%') else {
+            return Some("a `%` starts a macro that is not closed".into());
+        };
+        let macro_body = &after[..end];
+        if macro_body == "SERIAL" {
+        } else if let Some(digits) = macro_body.strip_prefix("RAND:") {
+            match digits.parse::<usize>() {
+                Ok(n) if (1..15).contains(&n) && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                    fixed_len += n
+                }
+                _ => {
+                    return Some(format!(
+                        "`%{macro_body}%` needs 1-14 digits, as in %RAND:5%"
+                    ));
+                }
+            }
+        } else {
+            return Some(format!(
+                "`%{macro_body}%` is not a macro (use %SERIAL% or %RAND:n%)"
+            ));
+        }
+        rest = &after[end + 1..];
+    }
+    literal.push_str(rest);
+    fixed_len += literal.len();
+    if fixed_len > 15 {
+        return Some(format!(
+            "{fixed_len} bytes after macro expansion; the limit is 15"
+        ));
+    }
+    const FORBIDDEN: &str = "{|}~[\\]^':;<=>?@!\"#$%`()+/.,*& ";
+    if let Some(c) = literal
+        .chars()
+        .find(|c| FORBIDDEN.contains(*c) || c.is_control())
+    {
+        return Some(format!("contains `{c}`, which computer names cannot use"));
+    }
+    if name == literal && literal.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("an all-digit name is not a valid DNS name".into());
+    }
+    None
+}
+
+/// Fixed byte count of a name that uses `%SERIAL%` (literal plus RAND digits).
+fn serial_fixed_len(name: &str) -> Option<usize> {
+    if !name.contains("%SERIAL%") {
+        return None;
+    }
+    let stripped = name.replace("%SERIAL%", "");
+    let mut len = 0;
+    let mut parts = stripped.split('%');
+    let mut in_macro = false;
+    for part in parts.by_ref() {
+        if in_macro {
+            len += part
+                .strip_prefix("RAND:")
+                .and_then(|d| d.parse::<usize>().ok())
+                .unwrap_or(0);
+        } else {
+            len += part.len();
+        }
+        in_macro = !in_macro;
+    }
+    Some(len)
+}
+
+/// Why a local account name breaks the Windows rules, or `None`.
+pub fn account_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("the name is empty".into());
+    }
+    if name.chars().count() > 20 {
+        return Some("longer than 20 characters".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| "\"/\\[]:;|=,+*?<>%@".contains(*c) || (*c as u32) < 32)
+    {
+        return Some(format!("contains `{}`", c.escape_default()));
+    }
+    if name.ends_with('.') {
+        return Some("ends with a period".into());
+    }
+    None
+}
+
+fn check_workplace(group: &SettingsGroup, base: &str, f: &mut Findings) {
+    let Some(workplace) = &group.workplace else {
+        return;
+    };
+    let has_client_cert = group.other.iter().any(has_client_certificate);
+    for en in &workplace.enrollments {
+        let path = format!("{base}.Workplace.Enrollments.UPN[{}]", en.upn);
+        if !looks_like_address(&en.upn) {
+            f.add(
+                UPN,
+                path.clone(),
+                format!("`{}` does not look like user@domain", en.upn),
+            );
+        }
+        if en.secret.as_ref().is_none_or(|s| s.is_blank()) {
+            f.add(
+                SECRET,
+                format!("{path}.Secret"),
+                "Secret is missing or empty",
+            );
+        }
+        match &en.auth_policy {
+            None => f.add(
+                AUTH_POLICY,
+                format!("{path}.AuthPolicy"),
+                "AuthPolicy is missing",
+            ),
+            Some(AuthPolicy::Other(p)) => f.add(
+                AUTH_POLICY,
+                format!("{path}.AuthPolicy"),
+                format!("`{p}` is not an AuthPolicy"),
+            ),
+            Some(AuthPolicy::Certificate) if !has_client_cert => f.add(
+                CLIENT_CERT,
+                format!("{path}.AuthPolicy"),
+                "AuthPolicy is Certificate but the package has no client certificate",
+            ),
+            Some(_) => {}
+        }
+        let url = en.discovery_service_full_url.as_deref().unwrap_or("");
+        if !is_https_url(url) {
+            f.add(
+                DISCOVERY,
+                format!("{path}.DiscoveryServiceFullUrl"),
+                if url.is_empty() {
+                    "DiscoveryServiceFullUrl is missing".to_owned()
+                } else {
+                    format!("`{url}` is not an https URL")
+                },
+            );
+        }
+    }
+}
+
+fn has_client_certificate(e: &Element) -> bool {
+    e.local_name() == "Certificates"
+        && e.elements()
+            .any(|c| c.local_name() == "ClientCertificates" && c.elements().next().is_some())
+}
+
+/// `local@domain.tld`-shaped: one `@`, non-empty local part, a dotted domain, no spaces.
+pub fn looks_like_address(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+fn is_https_url(url: &str) -> bool {
+    url.strip_prefix("https://")
+        .map(|rest| rest.split('/').next().unwrap_or(""))
+        .is_some_and(|host| !host.is_empty() && !host.chars().any(char::is_whitespace))
+}
+
+fn base_name(path: &str) -> String {
+    path.rsplit(['\\', '/'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase()
+}
+
+fn check_commands(group: &SettingsGroup, base: &str, options: &ValidateOptions, f: &mut Findings) {
+    let raw_commands = group
+        .other
+        .iter()
+        .any(|e| e.local_name() == "ProvisioningCommands");
+    if (group.provisioning_commands.is_some() || raw_commands)
+        && options.store != SettingsStore::Desktop
+    {
+        f.add(
+            STORE,
+            format!("{base}.ProvisioningCommands"),
+            format!(
+                "ProvisioningCommands exist only in the desktop store; the build uses {}",
+                options.store.file_name()
+            ),
+        );
+    }
+    let Some(commands) = &group.provisioning_commands else {
+        return;
+    };
+    let path = format!("{base}.ProvisioningCommands");
+    let mut files: Vec<(String, String)> = Vec::new();
+    if let Some(device) = &commands.device_context {
+        let count = device.command_lines.len();
+        if count != 1 {
+            f.add(
+                DEVICE_LINE,
+                format!("{path}.DeviceContext.CommandLine"),
+                format!("DeviceContext has {count} CommandLine elements"),
+            );
+        }
+        for (i, line) in device.command_lines.iter().enumerate() {
+            if line.is_blank() {
+                f.add(
+                    COMMAND_LINE,
+                    format!("{path}.DeviceContext.CommandLine[{i}]"),
+                    "the command line is empty",
+                );
+            }
+        }
+        for file in &device.command_files {
+            files.push((
+                format!(
+                    "{path}.DeviceContext.CommandFiles.CommandFile[{}]",
+                    file.name
+                ),
+                file.path.clone(),
+            ));
+        }
+    }
+    let mut names = HashSet::new();
+    for command in &commands.primary_context {
+        let cpath = format!("{path}.PrimaryContext.Command[{}]", command.name);
+        if command.name.trim().is_empty() || !names.insert(command.name.to_ascii_lowercase()) {
+            f.add(
+                COMMAND_NAMES,
+                format!("{cpath}.Name"),
+                format!("command name `{}` is empty or used twice", command.name),
+            );
+        }
+        if command.command_line.is_blank() {
+            f.add(
+                COMMAND_LINE,
+                format!("{cpath}.CommandLine"),
+                "the command line is empty",
+            );
+        }
+        if let Some(file) = &command.command_file {
+            files.push((format!("{cpath}.CommandFile"), file.clone()));
+        }
+        for dep in &command.dependency_packages {
+            files.push((
+                format!("{cpath}.DependencyPackages.Dependency[{}]", dep.name),
+                dep.path.clone(),
+            ));
+        }
+    }
+    let mut seen = HashSet::new();
+    for (fpath, file) in files {
+        let name = base_name(&file);
+        if !seen.insert(name.clone()) {
+            f.add(
+                FILE_NAMES,
+                fpath,
+                format!("file name `{name}` is used by more than one command file"),
+            );
+        }
+    }
+}
+
+fn check_wifi(group: &SettingsGroup, base: &str, f: &mut Findings) {
+    let Some(connectivity) = &group.connectivity else {
+        return;
+    };
+    for n in &connectivity.wlan {
+        let path = format!(
+            "{base}.ConnectivityProfiles.WLAN.WLANSetting.WLANConfig[{}]",
+            n.ssid
+        );
+        if n.ssid.is_empty() || n.ssid.len() > 32 {
+            f.add(
+                SSID,
+                format!("{path}.SSID"),
+                format!("SSID has {} bytes", n.ssid.len()),
+            );
+        }
+        let key = n.security_key.as_ref().map(|k| k.expose()).unwrap_or("");
+        match &n.security_type {
+            Some(WifiSecurity::Wpa2Personal) => {
+                let ascii_ok = (8..=63).contains(&key.len())
+                    && key.bytes().all(|b| (0x20..=0x7e).contains(&b));
+                let hex_ok = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
+                if !ascii_ok && !hex_ok {
+                    f.add(
+                        WIFI_KEY,
+                        format!("{path}.SecurityKey"),
+                        format!("the WPA2-Personal key has {} characters", key.len()),
+                    );
+                }
+            }
+            Some(WifiSecurity::Wep) => {
+                f.add(WEP, format!("{path}.SecurityType"), "the network uses WEP");
+                if key.is_empty() {
+                    f.add(
+                        WIFI_KEY,
+                        format!("{path}.SecurityKey"),
+                        "the WEP network has no key",
+                    );
+                }
+            }
+            Some(WifiSecurity::Other(t)) => f.add(
+                WIFI_SECURITY,
+                format!("{path}.SecurityType"),
+                format!("`{t}` is not a SecurityType"),
+            ),
+            None => f.add(
+                WIFI_SECURITY,
+                format!("{path}.SecurityType"),
+                "SecurityType is missing",
+            ),
+            Some(WifiSecurity::Open) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn computer_names() {
+        for ok in ["CORP-%SERIAL%", "PC-%RAND:5%", "LAPTOP01", "A%RAND:14%"] {
+            assert_eq!(computer_name_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "THIS-NAME-IS-TOO-LONG",
+            "PC-%RAND:15%",
+            "PC-%RAND:x%",
+            "PC-%USER%",
+            "PC-%SERIAL",
+            "MY PC",
+            "PC.CORP",
+            "12345",
+            "PC_%RAND:14%",
+        ] {
+            assert!(computer_name_problem(bad).is_some(), "{bad}");
+        }
+        assert_eq!(serial_fixed_len("CORPORATE-%SERIAL%"), Some(10));
+        assert_eq!(serial_fixed_len("C-%RAND:3%-%SERIAL%"), Some(6));
+    }
+
+    #[test]
+    fn addresses_and_urls() {
+        assert!(looks_like_address("enroll@contoso.com"));
+        for bad in [
+            "enroll",
+            "@contoso.com",
+            "a@b",
+            "a@@b.c",
+            "a b@c.d",
+            "a@b..c",
+        ] {
+            assert!(!looks_like_address(bad), "{bad}");
+        }
+        assert!(is_https_url(
+            "https://x.example/EnrollmentServer/Discovery.svc"
+        ));
+        assert!(!is_https_url("http://x.example/"));
+        assert!(!is_https_url("https://"));
+    }
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+}
