@@ -1,0 +1,63 @@
+//! `enrollkit flow run SCENARIO.json [--json]`: run an enrollment-flow scenario.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use enrollkit_flow::scenario::Scenario;
+
+use crate::error::{CliError, CliResult};
+use crate::io::{print_json, read_file};
+
+/// Enrollment-flow commands.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: FlowCommand,
+}
+
+#[derive(Subcommand)]
+enum FlowCommand {
+    /// Run a scenario: print every transition, action and diagnostic; exit 0 when the
+    /// scenario's `expect` block (final state and diagnostic codes) matches, 1 otherwise.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario JSON file (format: docs/flows.md).
+    scenario: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the flow command.
+pub fn run(args: Args) -> CliResult {
+    match args.command {
+        FlowCommand::Run(run_args) => run_scenario(run_args),
+    }
+}
+
+fn run_scenario(args: RunArgs) -> CliResult {
+    let bytes = read_file(&args.scenario)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| CliError::input(&args.scenario, e))?;
+    let scenario = Scenario::from_json(text)
+        .map_err(|e| CliError::input(&args.scenario, format!("{} {e}", e.code())))?;
+    let report = scenario.run();
+    if args.json {
+        print_json(&report)?;
+    } else {
+        print!("{}", report.to_text());
+    }
+    if report.passed {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "enrollkit: {}: expectation not met: {}",
+            args.scenario.display(),
+            report.mismatches.join("; ")
+        );
+        Ok(ExitCode::from(1))
+    }
+}

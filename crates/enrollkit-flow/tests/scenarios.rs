@@ -1,0 +1,241 @@
+//! Runs every example scenario and asserts each remediation path by its code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use enrollkit_flow::codes::FlowCode;
+use enrollkit_flow::scenario::{Scenario, ScenarioReport, run_json};
+
+fn scenario_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/scenarios")
+}
+
+fn load(name: &str) -> ScenarioReport {
+    let text = std::fs::read_to_string(scenario_dir().join(format!("{name}.json"))).unwrap();
+    run_json(&text).unwrap()
+}
+
+#[test]
+fn every_example_scenario_meets_its_expectation() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(scenario_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let report = run_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            assert!(report.passed, "{}:\n{}", path.display(), report.to_text());
+            count += 1;
+        }
+    }
+    assert!(count >= 20, "only {count} scenarios");
+}
+
+/// Each remediation case: the scenario fails (or warns) with exactly this code, and the
+/// diagnostic carries the code table's remediation.
+#[test]
+fn remediation_cases_by_code() {
+    let cases = [
+        ("web-jit-off", FlowCode::UserNotFound, "failed"),
+        ("web-os-too-old", FlowCode::OsTooOld, "failed"),
+        ("web-expired-profile", FlowCode::ProfileExpired, "enrolled"),
+        (
+            "web-replaced-pending-download",
+            FlowCode::PendingProfileReplaced,
+            "enrolled",
+        ),
+        (
+            "web-personal-account-rejected",
+            FlowCode::PersonalAppleAccount,
+            "failed",
+        ),
+        (
+            "web-managed-account-mismatch",
+            FlowCode::ManagedAccountMismatch,
+            "failed",
+        ),
+        ("web-payload-mismatch", FlowCode::PayloadMismatch, "failed"),
+        ("web-apns-blocked", FlowCode::ApnsBlocked, "failed"),
+        ("web-clock-wrong", FlowCode::DeviceClockWrong, "failed"),
+        (
+            "web-event-time-backwards",
+            FlowCode::ClockWentBackwards,
+            "profile_pending",
+        ),
+        (
+            "web-ios18-profile-driven-switches",
+            FlowCode::ProfileDrivenUnavailable,
+            "enrolled",
+        ),
+        (
+            "web-account-driven-no-token",
+            FlowCode::BearerTokenRejected,
+            "enrolled",
+        ),
+        (
+            "login-account-already-exists",
+            FlowCode::AccountAlreadyExists,
+            "failed",
+        ),
+        (
+            "login-windows-weak-pin",
+            FlowCode::PinPattern,
+            "provisioned",
+        ),
+        (
+            "login-windows-password-mismatch",
+            FlowCode::PasswordMismatch,
+            "provisioned",
+        ),
+        (
+            "login-one-time-rule",
+            FlowCode::SelfServiceAlreadyUsed,
+            "idle",
+        ),
+        (
+            "login-refresh-after-admin-bind",
+            FlowCode::ManagedUserPresent,
+            "idle",
+        ),
+        ("login-mfa-required", FlowCode::LoginMfaRequired, "failed"),
+        (
+            "login-disabled-by-policy",
+            FlowCode::SelfServiceDisabled,
+            "idle",
+        ),
+    ];
+    for (name, code, state) in cases {
+        let report = load(name);
+        assert_eq!(report.final_state, state, "{name}");
+        let found = report
+            .steps
+            .iter()
+            .flat_map(|s| &s.diagnostics)
+            .find(|d| d.code == code.as_str())
+            .unwrap_or_else(|| panic!("{name}: no {}", code.as_str()));
+        assert_eq!(found.remediation, code.remediation(), "{name}");
+        assert_eq!(found.severity, code.severity(), "{name}");
+    }
+}
+
+#[test]
+fn remediation_texts_say_what_the_reference_flows_say() {
+    let r = |c: FlowCode| c.remediation().to_lowercase();
+    assert!(r(FlowCode::ProfileExpired).contains("sign in at the portal again"));
+    assert!(r(FlowCode::ProfileExpired).contains("fresh profile"));
+    assert!(r(FlowCode::PayloadMismatch).contains("remove the existing management profile"));
+    assert!(r(FlowCode::ApnsBlocked).contains("cellular"));
+    assert!(r(FlowCode::ApnsBlocked).contains("firewall"));
+    assert!(r(FlowCode::DeviceClockWrong).contains("set automatically"));
+    assert!(r(FlowCode::AccountAlreadyExists).contains("contact your admin"));
+    assert!(
+        FlowCode::PayloadMismatch
+            .summary()
+            .contains("The new MDM payload does not match the old payload")
+    );
+}
+
+#[test]
+fn jit_creates_user_keyed_by_issuer_and_subject_and_tags_ownership() {
+    let report = load("web-jit-create");
+    let actions: Vec<_> = report.steps.iter().flat_map(|s| &s.actions).collect();
+    let create = actions
+        .iter()
+        .find(|a| a["action"] == "create_user")
+        .unwrap();
+    assert_eq!(create["key"]["issuer"], "https://login.example.com");
+    assert_eq!(create["key"]["subject"], "00u8f3kq2");
+    let tag = actions
+        .iter()
+        .find(|a| a["action"] == "tag_device")
+        .unwrap();
+    assert_eq!(tag["ownership"], "personal");
+    assert_eq!(tag["enrollment"], "profile_driven_user_enrollment");
+    let serve = actions
+        .iter()
+        .find(|a| a["action"] == "serve_profile")
+        .unwrap();
+    assert_eq!(serve["content_type"], "application/x-apple-aspen-config");
+    // Downloaded at 09:02:00, so iOS deletes it at 09:10:00.
+    assert_eq!(serve["install_by"], "2024-05-02T09:10:00Z");
+    // An existing directory user is not created again.
+    let report = load("web-profile-driven-happy");
+    assert!(
+        !report
+            .steps
+            .iter()
+            .flat_map(|s| &s.actions)
+            .any(|a| a["action"] == "create_user")
+    );
+}
+
+#[test]
+fn account_driven_callback_is_redacted_in_reports_and_challenge_is_exact() {
+    let report = load("web-account-driven-no-token");
+    let text = report.to_text();
+    assert!(!text.contains("tok-7Hq2Lx9"), "{text}");
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("tok-7Hq2Lx9"));
+    let challenge = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.actions)
+        .find(|a| a["action"] == "challenge")
+        .unwrap();
+    assert_eq!(
+        challenge["www_authenticate"],
+        "Bearer method=\"apple-as-web\", url=\"https://enroll.example.com/account-driven/auth\""
+    );
+}
+
+#[test]
+fn login_window_creates_account_with_policy_permission_and_hides_option() {
+    let report = load("login-windows-happy");
+    let create = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.actions)
+        .find(|a| a["action"] == "create_local_account")
+        .unwrap();
+    assert_eq!(create["name"], "holly.flax");
+    assert_eq!(create["permission"], "standard");
+    assert_eq!(create["set_pin"], true);
+    assert_eq!(report.steps.last().unwrap().sign_in_offered, Some(false));
+    assert_eq!(report.steps.first().unwrap().sign_in_offered, Some(true));
+    let report = load("login-windows-numeric-suffix");
+    let create = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.actions)
+        .find(|a| a["action"] == "create_local_account")
+        .unwrap();
+    assert_eq!(create["name"], "hank.declan2");
+}
+
+#[test]
+fn a_wrong_expectation_fails_the_scenario() {
+    let text = std::fs::read_to_string(scenario_dir().join("web-jit-off.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["expect"]["state"] = "enrolled".into();
+    let report = run_json(&value.to_string()).unwrap();
+    assert!(!report.passed);
+    assert_eq!(report.mismatches.len(), 1);
+    value["expect"]["diagnostics"] = serde_json::json!([]);
+    let report = run_json(&value.to_string()).unwrap();
+    assert_eq!(report.mismatches.len(), 2);
+}
+
+#[test]
+fn bad_scenarios_are_coded_errors() {
+    assert_eq!(run_json("{").unwrap_err().code(), "FLOW900");
+    assert_eq!(
+        run_json(r#"{"flow":"teleport"}"#).unwrap_err().code(),
+        "FLOW900"
+    );
+    let text = std::fs::read_to_string(scenario_dir().join("web-jit-off.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["settings"]["profile"]["identifier"] = "".into();
+    assert_eq!(run_json(&value.to_string()).unwrap_err().code(), "FLOW003");
+    value["events"][0]["at"] = "yesterday".into();
+    assert_eq!(run_json(&value.to_string()).unwrap_err().code(), "FLOW900");
+    let scenario = Scenario::from_json(&text).unwrap();
+    assert_eq!(scenario.name(), "web-jit-off");
+}
