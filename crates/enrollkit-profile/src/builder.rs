@@ -162,14 +162,13 @@ impl PayloadBuilder {
         if let Some(key) = payload.missing_required().first() {
             return Err(ProfileError::MissingRequiredKey { payload_type, key });
         }
-        if let PayloadKind::Scep(scep) = &payload.kind {
-            if let Some(key) = scep
+        if let PayloadKind::Scep(scep) = &payload.kind
+            && let Some(key) = scep
                 .content
                 .as_ref()
                 .and_then(|c| c.missing_required_fields().first().copied())
-            {
-                return Err(ProfileError::MissingRequiredKey { payload_type, key });
-            }
+        {
+            return Err(ProfileError::MissingRequiredKey { payload_type, key });
         }
         Ok(payload)
     }
@@ -288,21 +287,21 @@ impl ProfileBuilder {
         let mut identifiers = HashSet::new();
         let mut uuids = HashSet::new();
         for payload in &self.payloads {
-            if let Some(id) = payload.identifier() {
-                if !identifiers.insert(id.to_owned()) {
-                    return Err(ProfileError::InvalidValue {
-                        key: "PayloadContent".into(),
-                        reason: format!("two payloads have PayloadIdentifier {id}"),
-                    });
-                }
+            if let Some(id) = payload.identifier()
+                && !identifiers.insert(id.to_owned())
+            {
+                return Err(ProfileError::InvalidValue {
+                    key: "PayloadContent".into(),
+                    reason: format!("two payloads have PayloadIdentifier {id}"),
+                });
             }
-            if let Some(u) = payload.uuid() {
-                if !uuids.insert(u.to_ascii_uppercase()) || u.eq_ignore_ascii_case(&uuid) {
-                    return Err(ProfileError::InvalidValue {
-                        key: "PayloadContent".into(),
-                        reason: format!("PayloadUUID {u} is used twice"),
-                    });
-                }
+            if let Some(u) = payload.uuid()
+                && (!uuids.insert(u.to_ascii_uppercase()) || u.eq_ignore_ascii_case(&uuid))
+            {
+                return Err(ProfileError::InvalidValue {
+                    key: "PayloadContent".into(),
+                    reason: format!("PayloadUUID {u} is used twice"),
+                });
             }
         }
         profile.payload_type = Some("Configuration".into());

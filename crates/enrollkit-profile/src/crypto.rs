@@ -62,8 +62,16 @@ pub fn encrypt_payload_content(
     algorithm: ContentEncryption,
     rng: &dyn SecureRandom,
 ) -> Result<(), ProfileCryptoError> {
-    let payloads = profile.payload_content.as_ref().ok_or(ProfileCryptoError::NothingToEncrypt)?;
-    let array = Value::Array(payloads.iter().map(|p| Value::Dictionary(p.to_dictionary())).collect());
+    let payloads = profile
+        .payload_content
+        .as_ref()
+        .ok_or(ProfileCryptoError::NothingToEncrypt)?;
+    let array = Value::Array(
+        payloads
+            .iter()
+            .map(|p| Value::Dictionary(p.to_dictionary()))
+            .collect(),
+    );
     let plain = xml_bytes(&array)?;
     let envelope = enrollkit_cms::encrypt(&plain, recipient_cert, algorithm, rng)?;
     profile.payload_content = None;
@@ -74,8 +82,14 @@ pub fn encrypt_payload_content(
 
 /// Decrypt `EncryptedPayloadContent` with the recipient key and put the payloads back into
 /// `PayloadContent` (clearing `EncryptedPayloadContent` and `IsEncrypted`).
-pub fn decrypt_payload_content(profile: &mut Profile, key: &PrivateKey) -> Result<(), ProfileCryptoError> {
-    let envelope = profile.encrypted_payload_content.as_ref().ok_or(ProfileCryptoError::NotEncrypted)?;
+pub fn decrypt_payload_content(
+    profile: &mut Profile,
+    key: &PrivateKey,
+) -> Result<(), ProfileCryptoError> {
+    let envelope = profile
+        .encrypted_payload_content
+        .as_ref()
+        .ok_or(ProfileCryptoError::NotEncrypted)?;
     let plain = enrollkit_cms::decrypt(envelope, key)?;
     let loaded = read_value(&plain, &ReadOptions::default())?;
     let Value::Array(items) = loaded.value else {
@@ -95,7 +109,11 @@ pub fn decrypt_payload_content(profile: &mut Profile, key: &PrivateKey) -> Resul
 }
 
 /// Sign a profile's Apple-layout XML as CMS SignedData (DER) with a prepared signer.
-pub fn sign_profile(profile: &Profile, signer: &CmsSigner, signing_time: SystemTime) -> Result<Vec<u8>, ProfileCryptoError> {
+pub fn sign_profile(
+    profile: &Profile,
+    signer: &CmsSigner,
+    signing_time: SystemTime,
+) -> Result<Vec<u8>, ProfileCryptoError> {
     let xml = profile.to_xml()?;
     Ok(signer.sign(&xml, signing_time)?)
 }

@@ -55,6 +55,7 @@
 //! ```
 
 mod builder;
+pub mod crypto;
 mod error;
 mod field;
 mod limits;

@@ -107,6 +107,8 @@ macro_rules! typed_dict {
                 missing
             }
 
+            // Payload structs also have `common`, filled in by the caller.
+            #[allow(clippy::needless_update)]
             fn take_fields(extra: &mut plist::Dictionary, key_order: $crate::typed::KeyOrder) -> Self {
                 $( let $field = $crate::field::take(extra, $key); )*
                 $name { $( $field, )* extra: std::mem::take(extra), key_order, ..Default::default() }
