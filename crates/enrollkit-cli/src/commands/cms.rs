@@ -1,0 +1,264 @@
+//! CMS commands: `sign`, `verify`, `unsign`, `encrypt`, `decrypt`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use enrollkit_cms::{
+    CmsSigner, ContentEncryption, PrivateKey, SignOptions, SigningIdentity, SystemRandom,
+    TrustAnchors, Verdict, VerifyOptions, certificate_subject, parse_certificates,
+};
+use enrollkit_profile::crypto::{decrypt_payload_content, encrypt_payload_content};
+use enrollkit_profile::{ReadOptions, read_profile};
+use serde::Serialize;
+
+use crate::error::{CliError, CliResult};
+use crate::io::{print_json, read_file, write_file};
+
+fn parse_time(s: &str) -> Result<SystemTime, CliError> {
+    let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| CliError::usage(format!("not an RFC 3339 time: {s}: {e}")))?;
+    Ok(SystemTime::from(t))
+}
+
+/// Arguments of `enrollkit sign`.
+#[derive(clap::Args)]
+pub struct SignArgs {
+    /// Profile (or any content) to sign.
+    input: PathBuf,
+    /// Output file (DER CMS SignedData).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Private key (PEM or DER: PKCS#8, PKCS#1, SEC1).
+    #[arg(long, requires = "cert", conflicts_with = "p12")]
+    key: Option<PathBuf>,
+    /// Signer certificate (PEM or DER; extra PEM certificates join the chain).
+    #[arg(long, requires = "key")]
+    cert: Option<PathBuf>,
+    /// Intermediate certificates to include (repeatable).
+    #[arg(long)]
+    chain: Vec<PathBuf>,
+    /// PKCS#12 identity (its own chain is included).
+    #[arg(long, requires = "password_env")]
+    p12: Option<PathBuf>,
+    /// Environment variable holding the PKCS#12 password.
+    #[arg(long)]
+    password_env: Option<String>,
+    /// Signing time (RFC 3339); with it, output is deterministic. Default: now.
+    #[arg(long)]
+    signing_time: Option<String>,
+}
+
+/// `enrollkit sign`.
+pub fn run_sign(args: SignArgs) -> CliResult {
+    let content = read_file(&args.input)?;
+    let identity = if let Some(p12) = &args.p12 {
+        let var = args.password_env.as_deref().unwrap_or_default();
+        let password = std::env::var(var)
+            .map_err(|_| CliError::usage(format!("environment variable {var} is not set")))?;
+        SigningIdentity::from_pkcs12(&read_file(p12)?, &password)
+            .map_err(|e| CliError::input(p12, e))?
+    } else {
+        let (Some(key), Some(cert)) = (&args.key, &args.cert) else {
+            return Err(CliError::usage(
+                "give --key and --cert, or --p12 and --password-env",
+            ));
+        };
+        let key_bytes = read_file(key)?;
+        let cert_bytes = read_file(cert)?;
+        let chain: Vec<Vec<u8>> = args
+            .chain
+            .iter()
+            .map(|p| read_file(p))
+            .collect::<Result<_, _>>()?;
+        let chain_refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+        SigningIdentity::from_pem_or_der(&key_bytes, &cert_bytes, &chain_refs)
+            .map_err(|e| CliError::input(key, e))?
+    };
+    let (time, deterministic) = match &args.signing_time {
+        Some(s) => (parse_time(s)?, true),
+        None => (SystemTime::now(), false),
+    };
+    let signer = CmsSigner::new(
+        identity,
+        SignOptions {
+            deterministic,
+            ..SignOptions::default()
+        },
+    )
+    .map_err(|e| CliError::input(&args.input, e))?;
+    let signed = signer
+        .sign(&content, time)
+        .map_err(|e| CliError::input(&args.input, e))?;
+    write_file(&args.output, &signed)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Arguments of `enrollkit verify`.
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// Signed profile (DER or BER CMS), or an unsigned plist.
+    file: PathBuf,
+    /// Trusted anchor certificates (PEM, may hold several; repeatable).
+    #[arg(long)]
+    trust: Vec<PathBuf>,
+    /// Judge certificate validity at this time (RFC 3339). Default: now.
+    #[arg(long)]
+    at: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct VerifyReport {
+    file: String,
+    verdict: &'static str,
+    reason_code: Option<&'static str>,
+    reason: Option<String>,
+    content_bytes: Option<usize>,
+    signer_chain: Vec<String>,
+}
+
+/// `enrollkit verify`: exit 0 only for Verified.
+pub fn run_verify(args: VerifyArgs) -> CliResult {
+    let bytes = read_file(&args.file)?;
+    let mut anchors = Vec::new();
+    for t in &args.trust {
+        anchors.extend(parse_certificates(&read_file(t)?).map_err(|e| CliError::input(t, e))?);
+    }
+    let anchors = TrustAnchors::new(anchors).map_err(CliError::input_msg)?;
+    let at = match &args.at {
+        Some(s) => parse_time(s)?,
+        None => SystemTime::now(),
+    };
+    let v = enrollkit_cms::verify(&bytes, &VerifyOptions::new(&anchors, at));
+    let report = VerifyReport {
+        file: args.file.display().to_string(),
+        verdict: v.verdict.label(),
+        reason_code: v.verdict.reason().map(|r| r.code),
+        reason: v.verdict.reason().map(|r| r.message.clone()),
+        content_bytes: v.content.as_ref().map(Vec::len),
+        signer_chain: v
+            .signer_chain
+            .iter()
+            .map(|c| certificate_subject(c).unwrap_or_else(|| "<unparsable>".into()))
+            .collect(),
+    };
+    if args.json {
+        print_json(&report)?;
+    } else {
+        match &report.reason {
+            Some(r) => println!("{}: {} ({})", report.file, report.verdict, r),
+            None => println!("{}: {}", report.file, report.verdict),
+        }
+        for (i, s) in report.signer_chain.iter().enumerate() {
+            println!("  [{i}] {s}");
+        }
+    }
+    Ok(if v.verdict == Verdict::Verified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Arguments of `enrollkit unsign`.
+#[derive(clap::Args)]
+pub struct UnsignArgs {
+    /// Signed profile (DER or BER CMS).
+    input: PathBuf,
+    /// Output file (the embedded content, unverified).
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+/// `enrollkit unsign`: write the embedded content without verifying it.
+pub fn run_unsign(args: UnsignArgs) -> CliResult {
+    let bytes = read_file(&args.input)?;
+    let content = enrollkit_cms::extract_signed_content(&bytes)
+        .map_err(|e| CliError::input(&args.input, e))?;
+    write_file(&args.output, &content)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Content-encryption choices on the command line.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Cipher {
+    /// AES-256-CBC (default).
+    Aes256,
+    /// Triple-DES CBC for old devices.
+    Des3,
+}
+
+/// Arguments of `enrollkit encrypt`.
+#[derive(clap::Args)]
+pub struct EncryptArgs {
+    /// Profile whose PayloadContent is encrypted.
+    input: PathBuf,
+    /// Recipient certificate (RSA; PEM or DER), usually the device identity.
+    #[arg(long)]
+    recipient: PathBuf,
+    /// Output profile (XML) with EncryptedPayloadContent.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Content-encryption algorithm.
+    #[arg(long, value_enum, default_value = "aes256")]
+    cipher: Cipher,
+}
+
+fn load_profile(path: &Path) -> Result<enrollkit_profile::Profile, CliError> {
+    let bytes = read_file(path)?;
+    Ok(read_profile(&bytes, &ReadOptions::default())
+        .map_err(|e| CliError::input(path, e))?
+        .profile)
+}
+
+/// `enrollkit encrypt`: move PayloadContent into EncryptedPayloadContent.
+pub fn run_encrypt(args: EncryptArgs) -> CliResult {
+    let mut profile = load_profile(&args.input)?;
+    let cert = parse_certificates(&read_file(&args.recipient)?)
+        .map_err(|e| CliError::input(&args.recipient, e))?
+        .remove(0);
+    let alg = match args.cipher {
+        Cipher::Aes256 => ContentEncryption::Aes256Cbc,
+        Cipher::Des3 => ContentEncryption::DesEde3Cbc,
+    };
+    encrypt_payload_content(&mut profile, &cert, alg, &SystemRandom::new())
+        .map_err(|e| CliError::input(&args.input, e))?;
+    write_file(
+        &args.output,
+        &profile
+            .to_xml()
+            .map_err(|e| CliError::input(&args.input, e))?,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Arguments of `enrollkit decrypt`.
+#[derive(clap::Args)]
+pub struct DecryptArgs {
+    /// Profile with EncryptedPayloadContent.
+    input: PathBuf,
+    /// Recipient private key (RSA; PEM or DER).
+    #[arg(long)]
+    key: PathBuf,
+    /// Output profile (XML) with PayloadContent restored.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+/// `enrollkit decrypt`: restore PayloadContent from EncryptedPayloadContent.
+pub fn run_decrypt(args: DecryptArgs) -> CliResult {
+    let mut profile = load_profile(&args.input)?;
+    let key = PrivateKey::from_pem_or_der(&read_file(&args.key)?)
+        .map_err(|e| CliError::input(&args.key, e))?;
+    decrypt_payload_content(&mut profile, &key).map_err(|e| CliError::input(&args.input, e))?;
+    write_file(
+        &args.output,
+        &profile
+            .to_xml()
+            .map_err(|e| CliError::input(&args.input, e))?,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

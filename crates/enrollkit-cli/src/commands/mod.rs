@@ -1,0 +1,9 @@
+//! One module per subcommand. Each exposes an `Args` (clap) and `run(Args) -> CliResult`.
+
+pub mod cms;
+pub mod convert;
+pub mod demo;
+pub mod flow;
+pub mod inspect;
+pub mod lint;
+pub mod windows_package;
