@@ -15,10 +15,12 @@ use zeroize::Zeroizing;
 use crate::error::CmsError;
 use crate::oids;
 
-/// The kind of a signing key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The kind of a signing key. The default, P-256, is what generated identities use
+/// ([`crate::generate_throwaway_identity`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum KeyAlgorithm {
     /// ECDSA on NIST P-256.
+    #[default]
     EcP256,
     /// ECDSA on NIST P-384.
     EcP384,

@@ -11,12 +11,16 @@
 //!   checks the message digest, the content-type attribute against eContentType (RFC 5652 §11.1),
 //!   the signature, the signer's validity and key usage at a given time, and builds a bounded chain
 //!   to caller-supplied [`TrustAnchors`]. The [`Verdict`] uses the device's words.
+//!   For many messages, a reusable [`Verifier`] caches parsed anchors, certificates and keys.
 //! * **Encrypt** — [`encrypt`]/[`decrypt`] handle `EnvelopedData` with RSA key transport,
 //!   AES-256-CBC (default) or 3DES-CBC, for `EncryptedPayloadContent`.
+//! * **Throwaway identities** — [`generate_throwaway_identity`] makes a fresh root CA and a
+//!   leaf signer for demos and tests (uses the system random generator).
 //! * **Sniff/extract** — [`looks_like_cms`] and [`extract_signed_content`] read a signed profile's
 //!   content without verifying it.
 //!
-//! No file, network or clock access: time and randomness are parameters.
+//! No file, network or clock access: time and randomness are parameters (the one exception:
+//! [`generate_throwaway_identity`] draws fresh keys from the system random generator).
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
@@ -78,6 +82,7 @@ mod identity;
 mod oids;
 mod parse;
 mod sign;
+mod throwaway;
 mod verify;
 
 pub use aws_lc_rs::rand::{SecureRandom, SystemRandom};
@@ -89,4 +94,7 @@ pub use identity::{
 };
 pub use parse::{MAX_INPUT_BYTES, extract_signed_content, looks_like_cms};
 pub use sign::{CmsSigner, DigestAlgorithm, SignOptions, sign};
-pub use verify::{TrustAnchors, Verdict, VerdictReason, Verification, VerifyOptions, verify};
+pub use throwaway::{ThrowawayIdentity, certificate_pem, generate_throwaway_identity};
+pub use verify::{
+    TrustAnchors, Verdict, VerdictReason, Verification, Verifier, VerifyOptions, verify,
+};

@@ -1,9 +1,13 @@
 //! Verifying CMS SignedData and producing a device-style verdict.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use aws_lc_rs::digest;
-use aws_lc_rs::signature::{self as sig, UnparsedPublicKey, VerificationAlgorithm};
+use aws_lc_rs::signature::{
+    self as sig, ParsedPublicKey, UnparsedPublicKey, VerificationAlgorithm,
+};
 use der::asn1::{ObjectIdentifier, OctetString};
 use der::{Decode, Encode};
 use x509_cert::Certificate;
@@ -172,15 +176,184 @@ pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Verification {
             };
         }
     };
-    verify_parsed(sd, options)
+    verify_parsed(sd, options, None)
+}
+
+/// A reusable verifier: trust anchors parsed once, plus a bounded cache of parsed public keys
+/// (aws-lc-rs `ParsedPublicKey`, with RSA Montgomery constants kept between calls) and of
+/// certificate signatures already checked against an issuer key. Results are identical to
+/// [`verify`]; repeated verification of messages from the same signers is faster.
+///
+/// Share one `Verifier` across threads (`Send + Sync`; the cache is behind a mutex that is
+/// held only for look-ups). Cache entries are keyed by the exact key and certificate bytes.
+///
+/// ```
+/// # use std::time::{Duration, SystemTime};
+/// # use enrollkit_cms::*;
+/// # fn main() -> Result<(), CmsError> {
+/// # let (key_pem, cert_pem) = (include_bytes!("../tests/data/p256.key"), include_bytes!("../tests/data/p256.pem"));
+/// # let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+/// # let signed = sign(b"<plist/>", &SigningIdentity::from_pem_or_der(key_pem, cert_pem, &[])?, SignOptions::default(), t)?;
+/// let verifier = Verifier::new(TrustAnchors::new(parse_certificates(cert_pem)?)?);
+/// assert_eq!(verifier.verify(&signed, t).verdict, Verdict::Verified);
+/// # Ok(()) }
+/// ```
+pub struct Verifier {
+    anchors: TrustAnchors,
+    max_chain_len: usize,
+    cache: Mutex<KeyCache>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("anchors", &self.anchors.len())
+            .field("max_chain_len", &self.max_chain_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Verifier {
+    /// A verifier for these anchors, with the default chain length bound (8).
+    pub fn new(anchors: TrustAnchors) -> Self {
+        Verifier {
+            anchors,
+            max_chain_len: 8,
+            cache: Mutex::new(KeyCache::default()),
+        }
+    }
+    /// Change the maximum number of certificates in a chain, signer and anchor included.
+    pub fn with_max_chain_len(mut self, max_chain_len: usize) -> Self {
+        self.max_chain_len = max_chain_len;
+        self
+    }
+    /// The trust anchors.
+    pub fn anchors(&self) -> &TrustAnchors {
+        &self.anchors
+    }
+    /// Verify like [`verify`], judging certificate validity at `time`.
+    pub fn verify(&self, bytes: &[u8], time: SystemTime) -> Verification {
+        let options = VerifyOptions {
+            anchors: &self.anchors,
+            time,
+            max_chain_len: self.max_chain_len,
+        };
+        if is_plist(bytes) {
+            return verify(bytes, &options);
+        }
+        match decode_signed_data(bytes) {
+            Ok(sd) => verify_parsed(sd, &options, Some(&self.cache)),
+            Err(_) => verify(bytes, &options),
+        }
+    }
+}
+
+/// Entries kept before the cache is emptied (a simple bound; profiles come from few signers).
+const CACHE_LIMIT: usize = 256;
+
+#[derive(Default)]
+struct KeyCache {
+    keys: HashMap<(SigAlg, Vec<u8>), Arc<ParsedPublicKey>>,
+    /// Certificates from messages, parsed once (looked up by their exact DER).
+    certs: Vec<(Vec<u8>, Arc<Certificate>)>,
+    /// (algorithm, certificate DER, issuer public key bits) whose certificate signature verified.
+    cert_signatures: HashSet<(SigAlg, Vec<u8>, Vec<u8>)>,
+}
+
+fn lock(cache: &Mutex<KeyCache>) -> std::sync::MutexGuard<'_, KeyCache> {
+    // A panic while holding the lock cannot leave the maps inconsistent (plain inserts).
+    cache.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Check `signature` over `message` with the public key `key_bits`, through the cache if any.
+fn check_signature(
+    cache: Option<&Mutex<KeyCache>>,
+    alg: SigAlg,
+    key_bits: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
+    let Some(cache) = cache else {
+        return UnparsedPublicKey::new(alg.aws(), key_bits)
+            .verify(message, signature)
+            .is_ok();
+    };
+    let lookup = (alg, key_bits.to_vec());
+    let cached = lock(cache).keys.get(&lookup).cloned();
+    let key = match cached {
+        Some(k) => k,
+        None => {
+            let Ok(parsed) = ParsedPublicKey::new(alg.aws(), key_bits) else {
+                return false;
+            };
+            let parsed = Arc::new(parsed);
+            let mut guard = lock(cache);
+            if guard.keys.len() >= CACHE_LIMIT {
+                guard.keys.clear();
+            }
+            guard.keys.insert(lookup, Arc::clone(&parsed));
+            parsed
+        }
+    };
+    key.verify_sig(message, signature).is_ok()
 }
 
 struct Parts {
-    certs: Vec<(Vec<u8>, Certificate)>,
+    certs: Vec<(Vec<u8>, Arc<Certificate>)>,
 }
 
-fn verify_parsed(mut sd: SignedDataIn, options: &VerifyOptions<'_>) -> Verification {
-    let certs = sd.certificates();
+/// The message's X.509 certificates as (DER, parsed), parsing each DER once per [`Verifier`].
+fn message_certificates(
+    sd: &SignedDataIn,
+    cache: Option<&Mutex<KeyCache>>,
+) -> Vec<(Vec<u8>, Arc<Certificate>)> {
+    let Some(cache) = cache else {
+        return sd
+            .certificates()
+            .into_iter()
+            .map(|(d, c)| (d, Arc::new(c)))
+            .collect();
+    };
+    let mut out = Vec::new();
+    for any in sd.certificates.iter().flat_map(|set| set.iter()) {
+        if der::Tagged::tag(any) != der::Tag::Sequence {
+            continue; // attribute certificates and other choices are not used for profiles
+        }
+        let Ok(der) = any.to_der() else { continue };
+        let hit = lock(cache)
+            .certs
+            .iter()
+            .find(|(d, _)| *d == der)
+            .map(|(_, c)| Arc::clone(c));
+        let cert = match hit {
+            Some(c) => c,
+            None => {
+                let Ok(c) = Certificate::from_der(&der) else {
+                    continue;
+                };
+                let c = Arc::new(c);
+                let mut guard = lock(cache);
+                if guard.certs.len() >= CERT_CACHE_LIMIT {
+                    guard.certs.clear();
+                }
+                guard.certs.push((der.clone(), Arc::clone(&c)));
+                c
+            }
+        };
+        out.push((der, cert));
+    }
+    out
+}
+
+/// Parsed message certificates kept by a [`Verifier`] (searched linearly; few signers expected).
+const CERT_CACHE_LIMIT: usize = 32;
+
+fn verify_parsed(
+    mut sd: SignedDataIn,
+    options: &VerifyOptions<'_>,
+    cache: Option<&Mutex<KeyCache>>,
+) -> Verification {
+    let certs = message_certificates(&sd, cache);
     let parts = Parts { certs };
     let econtent_type = sd.encap_content_info.econtent_type;
     let econtent = sd.encap_content_info.econtent.take();
@@ -222,19 +395,112 @@ fn verify_parsed(mut sd: SignedDataIn, options: &VerifyOptions<'_>) -> Verificat
         result.verdict = v;
         return result;
     }
-    match check_signer(signer, &econtent, econtent_type, &parts) {
+    match check_signer(signer, &econtent, econtent_type, &parts, cache) {
         Err(v) => {
             result.verdict = v;
             result.signer_chain = parts.certs.into_iter().map(|(d, _)| d).collect();
             result
         }
         Ok(signer_idx) => {
-            let (verdict, chain) = build_chain(signer_idx, &parts, options);
+            let (mut verdict, chain) = build_chain(signer_idx, &parts, options, cache);
+            if verdict == Verdict::Verified
+                && let Err(v) = check_other_certificates(&sd, &parts, &chain, options, cache)
+            {
+                verdict = v;
+            }
             result.verdict = verdict;
             result.signer_chain = chain;
             result
         }
     }
+}
+
+/// Certificates the chain did not use must not be corrupt either, so that no byte of a
+/// Verified message is free to change: every entry must parse as an X.509 certificate, and
+/// one whose issuer is at hand (in the message or among the anchors) must carry a valid
+/// signature from it. Certificates signed with an algorithm we do not verify, or whose issuer
+/// is absent, cannot be judged and are left alone.
+fn check_other_certificates(
+    sd: &SignedDataIn,
+    parts: &Parts,
+    chain: &[Vec<u8>],
+    options: &VerifyOptions<'_>,
+    cache: Option<&Mutex<KeyCache>>,
+) -> Result<(), Verdict> {
+    let entries = sd.certificates.as_ref().map_or(0, |set| set.len());
+    if entries != parts.certs.len() {
+        return Err(Verdict::invalid(
+            "cms.bad_certificate",
+            "a certificate in the message is not a well-formed X.509 certificate",
+        ));
+    }
+    let candidates = parts
+        .certs
+        .iter()
+        .map(|(d, c)| (d.as_slice(), c.as_ref()))
+        .chain(options.anchors.anchors.iter().map(|(d, c)| (d.as_slice(), c)));
+    let candidates: Vec<(&[u8], &Certificate)> = candidates.collect();
+    for (index, (der, cert)) in parts.certs.iter().enumerate() {
+        if chain.iter().any(|c| c == der) {
+            continue;
+        }
+        // RFC 5280 §4.1.1.2: the outer algorithm must equal the one inside the signed part.
+        if cert.signature_algorithm() != cert.tbs_certificate().signature() {
+            return Err(Verdict::invalid(
+                "cms.bad_certificate",
+                format!("certificate {index} in the message names two different signature algorithms"),
+            ));
+        }
+        let issuer_name = cert.tbs_certificate().issuer();
+        let issuers: Vec<&Certificate> = candidates
+            .iter()
+            .filter(|(_, c)| c.tbs_certificate().subject() == issuer_name)
+            .map(|(_, c)| *c)
+            .collect();
+        if !issuers.is_empty() && signature_algorithm_supported(cert) {
+            if !issuers.iter().any(|i| issued_by(der, cert, i, cache)) {
+                return Err(Verdict::invalid(
+                    "cms.bad_certificate",
+                    format!(
+                        "certificate {index} in the message has a signature that does not verify"
+                    ),
+                ));
+            }
+            continue;
+        }
+        // Signature not checkable here: a certificate presenting the subject and key of one at
+        // hand is a damaged copy of it unless it is that very certificate.
+        let subject = cert.tbs_certificate().subject();
+        let key = cert.tbs_certificate().subject_public_key_info();
+        let mut same_identity = candidates.iter().filter(|(d, c)| {
+            *d != der.as_slice()
+                && c.tbs_certificate().subject() == subject
+                && c.tbs_certificate().subject_public_key_info() == key
+        });
+        if same_identity.next().is_some() {
+            return Err(Verdict::invalid(
+                "cms.bad_certificate",
+                format!(
+                    "certificate {index} in the message names an unknown issuer but copies the \
+                     subject and key of another certificate"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn signature_algorithm_supported(cert: &Certificate) -> bool {
+    let oid = cert.signature_algorithm().oid;
+    [
+        oids::SHA256_WITH_RSA,
+        oids::SHA384_WITH_RSA,
+        oids::SHA512_WITH_RSA,
+        oids::ECDSA_WITH_SHA256,
+        oids::ECDSA_WITH_SHA384,
+        oids::ECDSA_WITH_SHA512,
+    ]
+    .contains(&oid)
 }
 
 /// Fields outside the signature must still be exactly what RFC 5652 §5.1/§5.3 prescribe, so that
@@ -334,6 +600,7 @@ fn check_signer(
     econtent: &OctetString,
     econtent_type: ObjectIdentifier,
     parts: &Parts,
+    cache: Option<&Mutex<KeyCache>>,
 ) -> Result<usize, Verdict> {
     let Some(digest_alg) = DigestAlgorithm::from_oid(si.digest_alg.oid) else {
         return Err(Verdict::invalid(
@@ -414,14 +681,18 @@ fn check_signer(
                 ),
             )
         })?;
-    UnparsedPublicKey::new(alg, &key_bits)
-        .verify(&signed_message, si.signature.as_bytes())
-        .map_err(|_| {
-            Verdict::invalid(
-                "cms.bad_signature",
-                "the signature does not verify with the signer certificate's key",
-            )
-        })?;
+    if !check_signature(
+        cache,
+        alg,
+        &key_bits,
+        &signed_message,
+        si.signature.as_bytes(),
+    ) {
+        return Err(Verdict::invalid(
+            "cms.bad_signature",
+            "the signature does not verify with the signer certificate's key",
+        ));
+    }
     Ok(signer_idx)
 }
 
@@ -437,29 +708,41 @@ fn matches_sid(sid: &cms::signed_data::SignerIdentifier, cert: &Certificate) -> 
     }
 }
 
-/// Map (signature OID, CMS digest, key) to an aws-lc-rs verification algorithm. For
+/// A signature verification algorithm (key type and hash), hashable for the key cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum SigAlg {
+    Rsa(DigestAlgorithm),
+    P256(DigestAlgorithm),
+    P384(DigestAlgorithm),
+}
+
+impl SigAlg {
+    fn aws(self) -> &'static dyn VerificationAlgorithm {
+        match self {
+            SigAlg::Rsa(DigestAlgorithm::Sha256) => &sig::RSA_PKCS1_2048_8192_SHA256,
+            SigAlg::Rsa(DigestAlgorithm::Sha384) => &sig::RSA_PKCS1_2048_8192_SHA384,
+            SigAlg::Rsa(DigestAlgorithm::Sha512) => &sig::RSA_PKCS1_2048_8192_SHA512,
+            SigAlg::P256(DigestAlgorithm::Sha256) => &sig::ECDSA_P256_SHA256_ASN1,
+            SigAlg::P256(DigestAlgorithm::Sha384) => &sig::ECDSA_P256_SHA384_ASN1,
+            SigAlg::P256(DigestAlgorithm::Sha512) => &sig::ECDSA_P256_SHA512_ASN1,
+            SigAlg::P384(DigestAlgorithm::Sha256) => &sig::ECDSA_P384_SHA256_ASN1,
+            SigAlg::P384(DigestAlgorithm::Sha384) => &sig::ECDSA_P384_SHA384_ASN1,
+            SigAlg::P384(DigestAlgorithm::Sha512) => &sig::ECDSA_P384_SHA512_ASN1,
+        }
+    }
+}
+
+/// Map (signature OID, CMS digest, key) to a verification algorithm. For
 /// `rsaEncryption` the hash is the SignerInfo digest algorithm (RFC 5754 / OpenSSL behaviour).
 fn signature_verification_alg(
     oid: ObjectIdentifier,
     digest: DigestAlgorithm,
     key: KeyAlgorithm,
-) -> Option<&'static dyn VerificationAlgorithm> {
-    let rsa = |d: DigestAlgorithm| -> &'static dyn VerificationAlgorithm {
-        match d {
-            DigestAlgorithm::Sha256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-            DigestAlgorithm::Sha384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-            DigestAlgorithm::Sha512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-        }
-    };
-    let ec = |d: DigestAlgorithm| -> &'static dyn VerificationAlgorithm {
-        match (key, d) {
-            (KeyAlgorithm::EcP256, DigestAlgorithm::Sha256) => &sig::ECDSA_P256_SHA256_ASN1,
-            (KeyAlgorithm::EcP256, DigestAlgorithm::Sha384) => &sig::ECDSA_P256_SHA384_ASN1,
-            (KeyAlgorithm::EcP256, DigestAlgorithm::Sha512) => &sig::ECDSA_P256_SHA512_ASN1,
-            (_, DigestAlgorithm::Sha256) => &sig::ECDSA_P384_SHA256_ASN1,
-            (_, DigestAlgorithm::Sha384) => &sig::ECDSA_P384_SHA384_ASN1,
-            (_, DigestAlgorithm::Sha512) => &sig::ECDSA_P384_SHA512_ASN1,
-        }
+) -> Option<SigAlg> {
+    let rsa = SigAlg::Rsa;
+    let ec = |d: DigestAlgorithm| match key {
+        KeyAlgorithm::EcP256 => SigAlg::P256(d),
+        _ => SigAlg::P384(d),
     };
     let is_rsa = matches!(key, KeyAlgorithm::Rsa { .. });
     if is_rsa {
@@ -523,7 +806,12 @@ fn is_ca(cert: &Certificate) -> bool {
 }
 
 /// Does `issuer` sign `cert`? (names match and the certificate signature verifies)
-fn issued_by(cert_der: &[u8], cert: &Certificate, issuer: &Certificate) -> bool {
+fn issued_by(
+    cert_der: &[u8],
+    cert: &Certificate,
+    issuer: &Certificate,
+    cache: Option<&Mutex<KeyCache>>,
+) -> bool {
     if cert.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
         return false;
     }
@@ -549,9 +837,22 @@ fn issued_by(cert_der: &[u8], cert: &Certificate, issuer: &Certificate) -> bool 
     let Some(sig) = cert.signature().as_bytes() else {
         return false;
     };
-    UnparsedPublicKey::new(alg, &key_bits)
-        .verify(tbs, sig)
-        .is_ok()
+    if let Some(c) = cache {
+        let seen = (alg, cert_der.to_vec(), key_bits);
+        if lock(c).cert_signatures.contains(&seen) {
+            return true;
+        }
+        if !check_signature(cache, alg, &seen.2, tbs, sig) {
+            return false;
+        }
+        let mut guard = lock(c);
+        if guard.cert_signatures.len() >= CACHE_LIMIT {
+            guard.cert_signatures.clear();
+        }
+        guard.cert_signatures.insert(seen);
+        return true;
+    }
+    check_signature(None, alg, &key_bits, tbs, sig)
 }
 
 /// The raw `tbsCertificate` TLV inside a DER certificate (signatures cover these exact bytes).
@@ -569,6 +870,7 @@ fn build_chain(
     signer_idx: usize,
     parts: &Parts,
     options: &VerifyOptions<'_>,
+    cache: Option<&Mutex<KeyCache>>,
 ) -> (Verdict, Vec<Vec<u8>>) {
     let mut chain_idx = vec![signer_idx];
     let fallback = |chain_idx: &[usize]| -> Vec<Vec<u8>> {
@@ -619,7 +921,7 @@ fn build_chain(
             .anchors
             .anchors
             .iter()
-            .find(|(_, a)| issued_by(current_der, current, a))
+            .find(|(_, a)| issued_by(current_der, current, a, cache))
         {
             if let Err(v) = check_validity(anchor, options.time, "trust anchor") {
                 return (v, fallback(&chain_idx));
@@ -634,7 +936,7 @@ fn build_chain(
             !chain_idx.contains(i)
                 && is_ca(c)
                 && key_usage(c).is_none_or(|ku| ku.0.contains(KeyUsages::KeyCertSign))
-                && issued_by(current_der, current, c)
+                && issued_by(current_der, current, c, cache)
         });
         let Some((i, (d, c))) = next else {
             break;

@@ -401,9 +401,29 @@ fn tamper_sweep_is_never_verified() {
         ],
     );
     let ber = read(&d.join("ber.der"));
-    for (name, msg) in [("ours", signed), ("openssl-ber", ber)] {
-        let opts = VerifyOptions::new(&a, now());
+    // A throwaway root -> leaf chain: the Verifier's certificate-signature cache is in play.
+    let t = generate_throwaway_identity(
+        "sweep",
+        "",
+        now() - Duration::from_secs(60),
+        Duration::from_secs(86_400),
+        KeyAlgorithm::EcP256,
+    )
+    .unwrap();
+    let chained = sign(&content, &t.identity, SignOptions::default(), now()).unwrap();
+    let chain_anchors = TrustAnchors::new(vec![t.root_certificate.clone()]).unwrap();
+    for (name, msg, a) in [
+        ("ours", signed, &a),
+        ("openssl-ber", ber, &a),
+        ("ours-chain", chained, &chain_anchors),
+    ] {
+        let at = now();
+        let opts = VerifyOptions::new(a, at);
         assert_eq!(verify(&msg, &opts).verdict, Verdict::Verified);
+        // One Verifier for the whole sweep, its caches warmed by the genuine message: a cached
+        // key or certificate must never let a modified message through.
+        let verifier = Verifier::new(a.clone());
+        assert_eq!(verifier.verify(&msg, now()).verdict, Verdict::Verified);
         // Every position in the non-content regions (headers, certificates, signer info) and
         // every 7th byte of the content; two different flips per position.
         let content_start = msg.windows(64).position(|w| w == &content[..64]).unwrap();
@@ -424,10 +444,16 @@ fn tamper_sweep_is_never_verified() {
                     "{name}: flip {flip:#x} at {pos} (of {}) still Verified",
                     msg.len()
                 );
+                assert_eq!(
+                    verifier.verify(&t, at).verdict,
+                    v.verdict,
+                    "{name}: Verifier and verify disagree at {pos}"
+                );
                 checked += 1;
             }
         }
         assert!(checked > 2 * (msg.len() - content.len()));
+        assert_eq!(verifier.verify(&msg, at).verdict, Verdict::Verified);
     }
 }
 
@@ -726,4 +752,84 @@ fn external_signer_produces_verifiable_cms() {
         verify(&signed, &VerifyOptions::new(&anchors(&cert), now())).verdict,
         Verdict::Verified
     );
+}
+
+#[test]
+fn throwaway_identity_passes_openssl_verify_and_cms_verify() {
+    let content = profile();
+    for alg in [KeyAlgorithm::EcP256, KeyAlgorithm::Rsa { bits: 2048 }] {
+        let dir = tempfile::tempdir().unwrap();
+        let not_before = now() - Duration::from_secs(3600);
+        let t = generate_throwaway_identity(
+            "enrollkit demo signer",
+            "enrollkit",
+            not_before,
+            Duration::from_secs(86_400),
+            alg,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("root.pem"),
+            t.root_certificate_pem().unwrap(),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("leaf.pem"),
+            certificate_pem(t.leaf_certificate()).unwrap(),
+        )
+        .unwrap();
+        // The chain itself, with OpenSSL's S/MIME signing purpose checks (CA flags, key usage).
+        let out = openssl(
+            dir.path(),
+            &[
+                "verify",
+                "-purpose",
+                "smimesign",
+                "-CAfile",
+                "root.pem",
+                "leaf.pem",
+            ],
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "leaf.pem: OK");
+        // A profile signed with it: `openssl cms -verify` with the default (S/MIME) purpose.
+        let signed = sign(&content, &t.identity, SignOptions::default(), now()).unwrap();
+        std::fs::write(dir.path().join("signed.der"), &signed).unwrap();
+        openssl(
+            dir.path(),
+            &[
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                "signed.der",
+                "-CAfile",
+                "root.pem",
+                "-out",
+                "verified.out",
+            ],
+        );
+        assert_eq!(read(&dir.path().join("verified.out")), content, "{alg:?}");
+        // Our verifier, with the root as the only anchor.
+        let anchors = TrustAnchors::new(vec![t.root_certificate.clone()]).unwrap();
+        let v = verify(&signed, &VerifyOptions::new(&anchors, now()));
+        assert_eq!(v.verdict, Verdict::Verified, "{alg:?}");
+        assert_eq!(v.signer_chain.len(), 2);
+        // And OpenSSL refuses it against an unrelated root.
+        let other =
+            generate_throwaway_identity("x", "", not_before, Duration::from_secs(86_400), alg)
+                .unwrap();
+        std::fs::write(
+            dir.path().join("other.pem"),
+            other.root_certificate_pem().unwrap(),
+        )
+        .unwrap();
+        let refused = Command::new("openssl")
+            .current_dir(dir.path())
+            .args(["verify", "-CAfile", "other.pem", "leaf.pem"])
+            .output()
+            .unwrap();
+        assert!(!refused.status.success());
+    }
 }
