@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand};
 use crate::commands::*;
 
 #[derive(Parser)]
-#[command(name = "enrollkit", version, about = "Zero-touch and self-service device enrollment toolkit")]
+#[command(
+    name = "enrollkit",
+    version,
+    about = "Zero-touch and self-service device enrollment toolkit"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -23,7 +23,11 @@ print(json.dumps({"code": p.returncode, "stderr": p.stderr.decode("utf-8", "repl
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     (
         v["code"].as_i64().unwrap() as i32,
@@ -53,7 +57,10 @@ fn assert_clean_refusal(path: &Path, expect: &str) {
         assert_eq!(code, 1, "{command}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{command}: {stderr}");
         assert!(stderr.contains(expect), "{command}: {stderr}");
-        assert!(maxrss_kib < 64 * 1024, "{command}: peak RSS {maxrss_kib} KiB");
+        assert!(
+            maxrss_kib < 64 * 1024,
+            "{command}: peak RSS {maxrss_kib} KiB"
+        );
     }
 }
 
@@ -87,7 +94,8 @@ fn an_array_nested_10000_deep_is_refused() {
 fn a_dictionary_nested_10000_deep_is_refused() {
     let path = temp_file("deepdict.plist", |f| {
         f.write_all(b"<plist>").unwrap();
-        f.write_all("<dict><key>k</key>".repeat(10_000).as_bytes()).unwrap();
+        f.write_all("<dict><key>k</key>".repeat(10_000).as_bytes())
+            .unwrap();
         f.write_all(b"<true/>").unwrap();
         f.write_all("</dict>".repeat(10_000).as_bytes()).unwrap();
         f.write_all(b"</plist>").unwrap();

@@ -438,7 +438,13 @@ fn check_other_certificates(
         .certs
         .iter()
         .map(|(d, c)| (d.as_slice(), c.as_ref()))
-        .chain(options.anchors.anchors.iter().map(|(d, c)| (d.as_slice(), c)));
+        .chain(
+            options
+                .anchors
+                .anchors
+                .iter()
+                .map(|(d, c)| (d.as_slice(), c)),
+        );
     let candidates: Vec<(&[u8], &Certificate)> = candidates.collect();
     for (index, (der, cert)) in parts.certs.iter().enumerate() {
         if chain.iter().any(|c| c == der) {
@@ -448,7 +454,9 @@ fn check_other_certificates(
         if cert.signature_algorithm() != cert.tbs_certificate().signature() {
             return Err(Verdict::invalid(
                 "cms.bad_certificate",
-                format!("certificate {index} in the message names two different signature algorithms"),
+                format!(
+                    "certificate {index} in the message names two different signature algorithms"
+                ),
             ));
         }
         let issuer_name = cert.tbs_certificate().issuer();

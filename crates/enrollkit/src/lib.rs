@@ -29,5 +29,5 @@
 pub use enrollkit_diagnostic as diagnostic;
 pub use enrollkit_flow as flow;
 pub use enrollkit_lint as lint;
-pub use enrollkit_profile as profile;
 pub use enrollkit_ppkg as ppkg;
+pub use enrollkit_profile as profile;

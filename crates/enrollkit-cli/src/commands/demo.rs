@@ -103,7 +103,10 @@ fn sign_and_verify(out: &Path, profile: &Profile, xml: &[u8]) -> Result<Vec<u8>,
         generate_throwaway_identity, verify,
     };
     let cms_error = |e: enrollkit_cms::CmsError| CliError::input_msg(format!("demo signing: {e}"));
-    step(3, "Sign it with a throwaway identity (P-256 signer issued by a throwaway root)");
+    step(
+        3,
+        "Sign it with a throwaway identity (P-256 signer issued by a throwaway root)",
+    );
     let now = SystemTime::now();
     let throwaway = generate_throwaway_identity(
         "enrollkit demo signer",
@@ -116,9 +119,13 @@ fn sign_and_verify(out: &Path, profile: &Profile, xml: &[u8]) -> Result<Vec<u8>,
     write(
         out,
         "throwaway-root.pem",
-        throwaway.root_certificate_pem().map_err(cms_error)?.as_bytes(),
+        throwaway
+            .root_certificate_pem()
+            .map_err(cms_error)?
+            .as_bytes(),
     )?;
-    let signer = CmsSigner::new(throwaway.identity.clone(), SignOptions::default()).map_err(cms_error)?;
+    let signer =
+        CmsSigner::new(throwaway.identity.clone(), SignOptions::default()).map_err(cms_error)?;
     let signed = enrollkit_profile::crypto::sign_profile(profile, &signer, now)
         .map_err(|e| CliError::input_msg(format!("demo signing: {e}")))?;
     let signed_path = write(out, "enrollment.signed.mobileconfig", &signed)?;
@@ -144,10 +151,16 @@ fn sign_and_verify(out: &Path, profile: &Profile, xml: &[u8]) -> Result<Vec<u8>,
             .unwrap_or_default();
         println!("{what:>17}: {}{reason}", result.verdict.label());
         if result.verdict.label() != expected {
-            return Err(CliError::input(&signed_path, format!("expected {expected} when {what}")));
+            return Err(CliError::input(
+                &signed_path,
+                format!("expected {expected} when {what}"),
+            ));
         }
         if result.verdict == Verdict::Verified && result.content.as_deref() != Some(xml) {
-            return Err(CliError::input(&signed_path, "verified content differs from the profile"));
+            return Err(CliError::input(
+                &signed_path,
+                "verified content differs from the profile",
+            ));
         }
     }
     Ok(signed)
@@ -166,7 +179,10 @@ fn lint_profile(out: &Path, signed: &[u8]) -> Result<(), CliError> {
     let loaded = enrollkit_profile::read_value(signed, &ReadOptions::default())
         .map_err(|e| CliError::input(&path, e))?;
 
-    step(5, "Lint it (macOS, device enrollment, installed by MDM) and check it against a managed device");
+    step(
+        5,
+        "Lint it (macOS, device enrollment, installed by MDM) and check it against a managed device",
+    );
     let ctx = LintContext::new(Platform::MacOs).with_enrollment(Enrollment::Device);
     let findings = lint_value(&loaded.value, &ctx);
     for finding in &findings {
@@ -199,12 +215,18 @@ fn lint_profile(out: &Path, signed: &[u8]) -> Result<(), CliError> {
             .ok_or_else(|| CliError::input(&path, "not a dictionary"))?,
     )?;
     let report = installed.check(&new, &ctx);
-    println!("on a device enrolled with Other Vendor: {:?}", report.outcome);
+    println!(
+        "on a device enrolled with Other Vendor: {:?}",
+        report.outcome
+    );
     for finding in &report.diagnostics {
         println!("  {finding}");
     }
     if !report.rejected() {
-        return Err(CliError::input(&path, "a second MDM payload should be rejected"));
+        return Err(CliError::input(
+            &path,
+            "a second MDM payload should be rejected",
+        ));
     }
     Ok(())
 }
@@ -223,15 +245,22 @@ const DEMO_SCENARIOS: [(&str, &str); 2] = [
 
 /// Runs one web-enrollment and one login-window scenario and checks their expectations.
 fn simulate_enrollments(out: &Path) -> Result<(), CliError> {
-    step(6, "Simulate a web enrollment (JIT) and a login-window self-service sign-in");
+    step(
+        6,
+        "Simulate a web enrollment (JIT) and a login-window self-service sign-in",
+    );
     for (name, json) in DEMO_SCENARIOS {
         let path = write(out, &format!("scenarios/{name}"), json.as_bytes())?;
-        let report = enrollkit_flow::scenario::run_json(json).map_err(|e| CliError::input(&path, e))?;
+        let report =
+            enrollkit_flow::scenario::run_json(json).map_err(|e| CliError::input(&path, e))?;
         print!("{}", report.to_text());
         if !report.passed {
             return Err(CliError::input(
                 &path,
-                format!("scenario did not end as expected: {}", report.mismatches.join("; ")),
+                format!(
+                    "scenario did not end as expected: {}",
+                    report.mismatches.join("; ")
+                ),
             ));
         }
     }
