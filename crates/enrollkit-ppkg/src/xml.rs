@@ -260,7 +260,16 @@ pub fn parse_element_tree(bytes: &[u8], limits: &Limits) -> Result<Element, Pars
             reason: e.to_string(),
         })?;
         let namespace = match resolved {
-            ResolveResult::Bound(ns) => Some(ns.as_ref().to_owned()),
+            // The resolver hands back the declaration's raw text; the namespace name is its
+            // unescaped value, or a written file would escape it a second time.
+            ResolveResult::Bound(ns) => Some(
+                quick_xml::escape::unescape(ns.as_ref())
+                    .map_err(|e| ParseError::Xml {
+                        offset: pos,
+                        reason: format!("namespace name: {e}"),
+                    })?
+                    .into_owned(),
+            ),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(prefix) => {
                 return Err(ParseError::Xml {

@@ -501,3 +501,35 @@ fn config_errors_have_codes_and_no_values() {
     assert_eq!(err.code(), "PPKGR003");
     assert!(!err.to_string().contains("k&calc"));
 }
+
+/// Found by fuzzing: a namespace declaration holding `&lt;` or `&#10;` was taken from the
+/// resolver unescaped, so each write escaped it once more (`&amp;lt;`, `&amp;#10;`).
+#[test]
+fn escaped_namespaces_and_attributes_survive_write_parse_write() {
+    let xml = br#"<?xml version="1.0" encoding="utf-8"?>
+<WindowsCustomizations>
+  <PackageConfig xmlns="urn:schemas-Microsoft-com:Windows-ICD-Package-Config.v1.0&#10;&lt;x&gt;">
+    <ID>{6aaa4dfa-00d7-4aaa-8adf-73c6a7e2501e}</ID><Name>x</Name><Version>1.0</Version><OwnerType>ITAdmin</OwnerType>
+  </PackageConfig>
+  <Settings xmlns="urn:schemas-microsoft-com:windows-provisioning">
+    <Customizations><Common>
+      <Vendor Note="line one&#10;line two &amp; &#x41;">text</Vendor>
+    </Common></Customizations>
+  </Settings>
+</WindowsCustomizations>"#;
+    let first = enrollkit_ppkg::AnswerFile::parse(xml)
+        .unwrap()
+        .to_xml()
+        .unwrap();
+    let second = enrollkit_ppkg::AnswerFile::parse(&first)
+        .unwrap()
+        .to_xml()
+        .unwrap();
+    assert_eq!(first, second);
+    let text = String::from_utf8(first).unwrap();
+    assert!(
+        !text.contains("&amp;#10;") && !text.contains("&amp;lt;"),
+        "{text}"
+    );
+    assert!(text.contains("line two &amp; A"), "{text}");
+}
