@@ -758,9 +758,17 @@ impl LoginWindowFlow {
         if let Err(e) = clock.advance(event.at) {
             return Transition::to(self).with_diagnostic(e.to_diagnostic("at"));
         }
-        self.state
-            .on_event(policy, event.at, event.event)
-            .map_flow(|state| LoginWindowFlow { clock, state })
+        let step = self.state.on_event(policy, event.at, event.event);
+        // A rejected event (FLOW002) is not accepted, so its time is not recorded either:
+        // the flow must come back exactly as it was.
+        if step
+            .diagnostics
+            .iter()
+            .any(|d| d.code == FlowCode::UnexpectedEvent.as_str())
+        {
+            clock = self.clock;
+        }
+        step.map_flow(|state| LoginWindowFlow { clock, state })
     }
 
     /// Checks internal consistency; returns what is wrong.

@@ -26,9 +26,53 @@ impl Serialize for Secret {
 
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Secret::new)
+        // `deserialize_any`: through `#[serde(flatten)]` buffering, `deserialize_string` would
+        // report a wrong type itself, value included, without asking the visitor.
+        deserializer.deserialize_any(SecretVisitor)
     }
 }
+
+/// Accepts only strings; any other type is refused without echoing the value, because
+/// serde's default "invalid type: integer `284719`" message would put the secret in the error.
+struct SecretVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SecretVisitor {
+    type Value = Secret;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Secret, E> {
+        Ok(Secret::new(v))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Secret, E> {
+        Ok(Secret::new(v))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Secret, E> {
+        Err(E::custom(NOT_A_STRING))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Secret, E> {
+        Err(E::custom(NOT_A_STRING))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Secret, E> {
+        Err(E::custom(NOT_A_STRING))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Secret, E> {
+        Err(E::custom(NOT_A_STRING))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<Secret, E> {
+        Err(E::custom(NOT_A_STRING))
+    }
+}
+
+const NOT_A_STRING: &str = "a secret must be a string (value not shown)";
 
 impl Secret {
     /// Wraps a secret value.
