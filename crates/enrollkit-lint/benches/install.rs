@@ -1,8 +1,11 @@
 //! Install-check cost at 10, 1,000 and 100,000 installed payloads (100 payloads per profile,
 //! or one profile for the smallest case). `index_and_check` builds the device index and checks
-//! one new profile; `check` reuses a built index. Run:
+//! one new profile; `check` reuses a built index. After the criterion runs, a short table gives
+//! the index-building cost per installed payload at each size. Run:
 //! `cargo bench -p enrollkit-lint --bench install`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::time::Instant;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use enrollkit_lint::LintContext;
@@ -86,6 +89,35 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+    per_payload_report();
+}
+
+/// Prints the index-building cost per installed payload at each size, so linear growth (a
+/// flat per-payload cost) is visible directly. Each build is timed on its own, on a freshly
+/// cloned input (as criterion's `iter_batched` does); the median build is shown. Small sizes
+/// get more builds so every size covers about 100,000 payloads.
+fn per_payload_report() {
+    println!("index build cost per installed payload (median build):");
+    for n in [10usize, 1_000, 100_000] {
+        let profiles = installed(n);
+        let builds = (100_000 / n).clamp(15, 2_000);
+        let mut per_payload: Vec<f64> = (0..builds)
+            .map(|_| {
+                let input = profiles.clone();
+                let start = Instant::now();
+                let set = InstalledSet::new(input);
+                let elapsed = start.elapsed();
+                std::hint::black_box(&set);
+                elapsed.as_nanos() as f64 / n as f64
+            })
+            .collect();
+        per_payload.sort_by(f64::total_cmp);
+        let median = per_payload[builds / 2];
+        println!(
+            "  {n:>7} payloads: {median:7.1} ns per payload ({:.3} ms per index, {builds} builds)",
+            median * n as f64 / 1e6
+        );
+    }
 }
 
 criterion_group!(benches, bench);

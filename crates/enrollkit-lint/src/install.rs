@@ -2,7 +2,7 @@
 //!
 //! The installed profiles are [`ProfileSummary`] values, built from full profiles or from the
 //! device's `ProfileList` answer ([`summaries_from_value`]). [`InstalledSet`] indexes them once
-//! (hash maps by identifier, payload UUID, payload type and SSO claim), so a check costs time
+//! (hash tables by identifier, payload UUID, payload type and SSO claim), so a check costs time
 //! proportional to the new profile, and building the index is linear in the installed payloads.
 //!
 //! ```
@@ -37,7 +37,10 @@
 //! ```
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher, RandomState};
+
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 use enrollkit_diagnostic::{Diagnostic, Location, has_errors};
 use plist::{Dictionary, Value};
@@ -386,12 +389,20 @@ impl InstallReport {
     }
 }
 
+/// A profile, payload or list position inside the index, kept to 32 bits so index entries stay
+/// small and the index of 100,000 payloads stays cache-friendly. (Reaching 2^32 installed
+/// profiles would take hundreds of gigabytes of summaries first.)
+fn slot(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
 /// Up to two distinct owning profiles: enough to find "another profile than the replaced one".
 #[derive(Debug, Clone, Copy, Default)]
-struct Owners([Option<usize>; 2]);
+struct Owners([Option<u32>; 2]);
 
 impl Owners {
     fn add(&mut self, profile: usize) {
+        let profile = slot(profile);
         match self.0 {
             [Some(a), _] if a == profile => {}
             [Some(_), Some(b)] if b == profile => {}
@@ -401,24 +412,124 @@ impl Owners {
         }
     }
 
+    fn first(self) -> Option<usize> {
+        self.0[0].map(|p| p as usize)
+    }
+
     fn other_than(&self, replaced: Option<usize>) -> Option<usize> {
         self.0
             .iter()
             .flatten()
-            .copied()
+            .map(|p| *p as usize)
             .find(|p| Some(*p) != replaced)
     }
 }
 
-/// Records `profile` as an owner of `key`, allocating the key only the first time it is seen.
-fn add_owner(map: &mut HashMap<String, Owners>, key: &str, profile: usize) {
-    match map.get_mut(key) {
-        Some(owners) => owners.add(profile),
-        None => {
-            let mut owners = Owners::default();
-            owners.add(profile);
-            map.insert(key.to_owned(), owners);
+/// Which string of the installed profiles a [`KeyIndex`] holds.
+#[derive(Debug, Clone, Copy, Default)]
+enum KeyKind {
+    /// `profiles[p].identifier`.
+    #[default]
+    Identifier,
+    /// `profiles[p].uuid` (`payload` is `u32::MAX`) or `profiles[p].payloads[i].uuid`.
+    Uuid,
+    /// `profiles[p].payloads[i].payload_type`.
+    PayloadType,
+    /// `profiles[p].payloads[i].sso_urls[j]`.
+    SsoUrl,
+    /// `profiles[p].payloads[i].sso_hosts[j]`.
+    SsoHost,
+}
+
+/// Where an indexed string lives inside the installed profiles: the index stores these
+/// positions instead of copies of the strings, so building it allocates nothing per payload.
+#[derive(Debug, Clone, Copy)]
+struct KeyRef {
+    profile: u32,
+    payload: u32,
+    item: u32,
+}
+
+impl KeyRef {
+    const PROFILE: u32 = u32::MAX;
+
+    fn new(profile: usize, payload: usize, item: usize) -> Self {
+        KeyRef {
+            profile: slot(profile),
+            payload: slot(payload),
+            item: slot(item),
         }
+    }
+
+    fn profile(profile: usize) -> Self {
+        KeyRef {
+            profile: slot(profile),
+            payload: Self::PROFILE,
+            item: 0,
+        }
+    }
+
+    fn resolve(self, kind: KeyKind, profiles: &[ProfileSummary]) -> &str {
+        let profile = profiles.get(self.profile as usize);
+        let payload = || profile.and_then(|p| p.payloads.get(self.payload as usize));
+        let found = match kind {
+            KeyKind::Identifier => profile.map(|p| &p.identifier),
+            KeyKind::Uuid if self.payload == Self::PROFILE => profile.map(|p| &p.uuid),
+            KeyKind::Uuid => payload().map(|x| &x.uuid),
+            KeyKind::PayloadType => payload().map(|x| &x.payload_type),
+            KeyKind::SsoUrl => payload().and_then(|x| x.sso_urls.get(self.item as usize)),
+            KeyKind::SsoHost => payload().and_then(|x| x.sso_hosts.get(self.item as usize)),
+        };
+        found.map_or("", String::as_str)
+    }
+}
+
+/// A string-keyed index of owning profiles whose keys point into the installed profiles.
+#[derive(Debug, Clone, Default)]
+struct KeyIndex {
+    kind: KeyKind,
+    table: HashTable<(KeyRef, Owners)>,
+}
+
+impl KeyIndex {
+    fn with_capacity(kind: KeyKind, capacity: usize) -> Self {
+        KeyIndex {
+            kind,
+            table: HashTable::with_capacity(capacity),
+        }
+    }
+
+    /// Records `profile` as an owner of the string at `key`.
+    fn add(
+        &mut self,
+        profiles: &[ProfileSummary],
+        hasher: &RandomState,
+        key: KeyRef,
+        profile: usize,
+    ) {
+        let kind = self.kind;
+        let name = key.resolve(kind, profiles);
+        let entry = self.table.entry(
+            hasher.hash_one(name),
+            |(k, _)| k.resolve(kind, profiles) == name,
+            |(k, _)| hasher.hash_one(k.resolve(kind, profiles)),
+        );
+        match entry {
+            Entry::Occupied(mut found) => found.get_mut().1.add(profile),
+            Entry::Vacant(slot) => {
+                let mut owners = Owners::default();
+                owners.add(profile);
+                slot.insert((key, owners));
+            }
+        }
+    }
+
+    fn get(&self, profiles: &[ProfileSummary], hasher: &RandomState, name: &str) -> Option<Owners> {
+        self.table
+            .find(hasher.hash_one(name), |(k, _)| {
+                k.resolve(self.kind, profiles) == name
+            })
+            .map(|(_, owners)| *owners)
     }
 }
 
@@ -426,46 +537,65 @@ fn add_owner(map: &mut HashMap<String, Owners>, key: &str, profile: usize) {
 #[derive(Debug, Clone, Default)]
 pub struct InstalledSet {
     profiles: Vec<ProfileSummary>,
-    by_identifier: HashMap<String, usize>,
-    by_uuid: HashMap<String, Owners>,
-    by_type: HashMap<String, Owners>,
+    hasher: RandomState,
+    by_identifier: KeyIndex,
+    by_uuid: KeyIndex,
+    by_type: KeyIndex,
     mdm: Owners,
-    sso_urls: HashMap<String, Owners>,
-    sso_hosts: HashMap<String, Owners>,
+    sso_urls: KeyIndex,
+    sso_hosts: KeyIndex,
 }
 
 impl InstalledSet {
-    /// Indexes `profiles` (linear in the number of installed payloads).
+    /// Indexes `profiles` (linear in the number of installed payloads; one hash-table insert
+    /// per key and no allocation per payload).
     pub fn new(profiles: Vec<ProfileSummary>) -> Self {
-        let payload_count: usize = profiles.iter().map(|p| p.payloads.len()).sum();
-        let mut set = InstalledSet {
-            by_identifier: HashMap::with_capacity(profiles.len()),
-            by_uuid: HashMap::with_capacity(profiles.len() + payload_count),
-            ..InstalledSet::default()
-        };
-        for (i, p) in profiles.iter().enumerate() {
-            set.by_identifier.entry(p.identifier.clone()).or_insert(i);
-            if !p.uuid.is_empty() {
-                set.by_uuid.entry(p.uuid.clone()).or_default().add(i);
+        let (mut payload_count, mut url_count, mut host_count) = (0, 0, 0);
+        for payload in profiles.iter().flat_map(|p| &p.payloads) {
+            payload_count += 1;
+            url_count += payload.sso_urls.len();
+            host_count += payload.sso_hosts.len();
+        }
+        let hasher = RandomState::new();
+        let mut by_identifier = KeyIndex::with_capacity(KeyKind::Identifier, profiles.len());
+        let mut by_uuid = KeyIndex::with_capacity(KeyKind::Uuid, profiles.len() + payload_count);
+        let mut by_type = KeyIndex::with_capacity(KeyKind::PayloadType, 0);
+        let mut mdm = Owners::default();
+        let mut sso_urls = KeyIndex::with_capacity(KeyKind::SsoUrl, url_count);
+        let mut sso_hosts = KeyIndex::with_capacity(KeyKind::SsoHost, host_count);
+        let all = profiles.as_slice();
+        for (p, profile) in all.iter().enumerate() {
+            // The first profile with an identifier owns it (the one a replacement targets).
+            by_identifier.add(all, &hasher, KeyRef::profile(p), p);
+            if !profile.uuid.is_empty() {
+                by_uuid.add(all, &hasher, KeyRef::profile(p), p);
             }
-            for payload in &p.payloads {
+            for (i, payload) in profile.payloads.iter().enumerate() {
                 if !payload.uuid.is_empty() {
-                    set.by_uuid.entry(payload.uuid.clone()).or_default().add(i);
+                    by_uuid.add(all, &hasher, KeyRef::new(p, i, 0), p);
                 }
-                add_owner(&mut set.by_type, &payload.payload_type, i);
+                by_type.add(all, &hasher, KeyRef::new(p, i, 0), p);
                 if payload.payload_type == "com.apple.mdm" {
-                    set.mdm.add(i);
+                    mdm.add(p);
                 }
-                for u in &payload.sso_urls {
-                    add_owner(&mut set.sso_urls, u, i);
+                for j in 0..payload.sso_urls.len() {
+                    sso_urls.add(all, &hasher, KeyRef::new(p, i, j), p);
                 }
-                for h in &payload.sso_hosts {
-                    add_owner(&mut set.sso_hosts, h, i);
+                for j in 0..payload.sso_hosts.len() {
+                    sso_hosts.add(all, &hasher, KeyRef::new(p, i, j), p);
                 }
             }
         }
-        set.profiles = profiles;
-        set
+        InstalledSet {
+            profiles,
+            hasher,
+            by_identifier,
+            by_uuid,
+            by_type,
+            mdm,
+            sso_urls,
+            sso_hosts,
+        }
     }
 
     /// The installed profiles.
@@ -480,7 +610,10 @@ impl InstalledSet {
     /// What the device does with `new` (cost proportional to `new`, not to the installed set).
     pub fn check(&self, new: &ProfileSummary, ctx: &LintContext) -> InstallReport {
         let mut out = Vec::new();
-        let replaced_index = self.by_identifier.get(&new.identifier).copied();
+        let replaced_index = self
+            .by_identifier
+            .get(&self.profiles, &self.hasher, &new.identifier)
+            .and_then(Owners::first);
         let replaced = replaced_index.and_then(|i| self.profile(i));
 
         let plan = match replaced {
@@ -630,11 +763,12 @@ impl InstalledSet {
 
     fn owner(
         &self,
-        map: &HashMap<String, Owners>,
+        index: &KeyIndex,
         key: &str,
         replaced: Option<usize>,
     ) -> Option<&ProfileSummary> {
-        map.get(key)
+        index
+            .get(&self.profiles, &self.hasher, key)
             .and_then(|o| o.other_than(replaced))
             .and_then(|i| self.profile(i))
     }

@@ -1,0 +1,162 @@
+//! Fixed, repeatable work for counting instructions, which stays comparable on a loaded
+//! machine where wall time does not (see docs/lint-rules.md, "Benchmarks"):
+//!
+//! - `cost read|lint|read_and_lint ROUNDS`: ROUNDS passes over ../shared/corpus;
+//! - `cost install N`: index N installed payloads (100 per profile) and check one new profile.
+//!
+//! Run under callgrind, collecting only inside the measured function:
+//! `valgrind --tool=callgrind --toggle-collect='cost::measured_*' target/release/examples/cost lint 5`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+use enrollkit_lint::install::{InstalledSet, MdmSettings, PayloadSummary, ProfileSummary};
+use enrollkit_lint::{LintContext, lint_value};
+use enrollkit_profile::{ReadOptions, read_value};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out);
+        } else if path.extension().is_some_and(|e| e == "mobileconfig") {
+            out.push(path);
+        }
+    }
+}
+
+fn corpus() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+}
+
+#[inline(never)]
+fn measured_read(files: &[Vec<u8>], options: &ReadOptions) -> usize {
+    files
+        .iter()
+        .map(|f| read_value(black_box(f), options).is_ok() as usize)
+        .sum()
+}
+
+#[inline(never)]
+fn measured_lint(values: &[plist::Value], ctx: &LintContext) -> usize {
+    values
+        .iter()
+        .map(|v| lint_value(black_box(v), ctx).len())
+        .sum()
+}
+
+#[inline(never)]
+fn measured_read_and_lint(files: &[Vec<u8>], options: &ReadOptions, ctx: &LintContext) -> usize {
+    files
+        .iter()
+        .map(|f| lint_value(&read_value(black_box(f), options).unwrap().value, ctx).len())
+        .sum()
+}
+
+/// The same installed set as benches/install.rs: 100 payloads per profile, every tenth an
+/// Extensible SSO payload claiming one host.
+fn installed(payloads: usize) -> Vec<ProfileSummary> {
+    let per_profile = payloads.min(100);
+    (0..payloads / per_profile)
+        .map(|p| ProfileSummary {
+            identifier: format!("com.example.p{p}"),
+            uuid: format!("P-{p}"),
+            display_name: Some(format!("Profile {p}")),
+            payloads: (0..per_profile)
+                .map(|i| PayloadSummary {
+                    payload_type: if i % 10 == 0 {
+                        "com.apple.extensiblesso".into()
+                    } else {
+                        "com.apple.wifi.managed".into()
+                    },
+                    identifier: format!("com.example.p{p}.{i}"),
+                    uuid: format!("U-{p}-{i}"),
+                    sso_hosts: if i % 10 == 0 {
+                        vec![format!("h{p}-{i}.example.com")]
+                    } else {
+                        Vec::new()
+                    },
+                    ..PayloadSummary::default()
+                })
+                .collect(),
+            signer_certificates: Vec::new(),
+        })
+        .collect()
+}
+
+fn new_profile() -> ProfileSummary {
+    ProfileSummary {
+        identifier: "com.example.new".into(),
+        uuid: "NEW".into(),
+        display_name: None,
+        payloads: (0..20)
+            .map(|i| PayloadSummary {
+                payload_type: if i == 0 {
+                    "com.apple.mdm".into()
+                } else {
+                    "com.apple.extensiblesso".into()
+                },
+                identifier: format!("com.example.new.{i}"),
+                uuid: format!("N-{i}"),
+                mdm: (i == 0).then(MdmSettings::default),
+                sso_hosts: vec![format!("new{i}.example.com")],
+                ..PayloadSummary::default()
+            })
+            .collect(),
+        signer_certificates: Vec::new(),
+    }
+}
+
+#[inline(never)]
+fn measured_index(profiles: Vec<ProfileSummary>) -> InstalledSet {
+    InstalledSet::new(profiles)
+}
+
+#[inline(never)]
+fn measured_check(set: &InstalledSet, new: &ProfileSummary, ctx: &LintContext) -> usize {
+    set.check(black_box(new), ctx).diagnostics.len()
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let what = args
+        .next()
+        .expect("usage: cost read|lint|read_and_lint|install N");
+    let n: usize = args.next().map_or(1, |n| n.parse().unwrap());
+    let options = ReadOptions::default();
+    let ctx = LintContext::default();
+    let mut total = 0;
+    match what.as_str() {
+        "install" => {
+            let profiles = installed(n);
+            let set = measured_index(profiles);
+            total += measured_check(&set, &new_profile(), &ctx);
+        }
+        mode => {
+            let files = corpus();
+            let values: Vec<plist::Value> = files
+                .iter()
+                .map(|b| read_value(b, &options).unwrap().value)
+                .collect();
+            let bytes: usize = files.iter().map(Vec::len).sum();
+            for _ in 0..n {
+                total += match mode {
+                    "read" => measured_read(&files, &options),
+                    "lint" => measured_lint(&values, &ctx),
+                    "read_and_lint" => measured_read_and_lint(&files, &options, &ctx),
+                    other => panic!("unknown mode {other}"),
+                };
+            }
+            println!("{} files, {bytes} bytes per round", files.len());
+        }
+    }
+    println!("{total}");
+}
