@@ -1,0 +1,92 @@
+//! Windows provisioning package generation from the `enrollkit windows-package` TOML spec.
+
+use enrollkit_ppkg as ppkg;
+
+use crate::error::BindingError;
+use crate::finding::Finding;
+
+impl From<ppkg::ConfigError> for BindingError {
+    fn from(e: ppkg::ConfigError) -> Self {
+        BindingError::new(
+            e.code(),
+            e.to_string(),
+            "Fix the package spec (see examples/windows/onboarding.toml) and supply every asset it names",
+        )
+    }
+}
+
+impl From<ppkg::ParseError> for BindingError {
+    fn from(e: ppkg::ParseError) -> Self {
+        BindingError::new(
+            e.code(),
+            e.to_string(),
+            "Supply a Windows provisioning answer file (customizations.xml) in UTF-8",
+        )
+    }
+}
+
+/// A file for the package: its path as named in the spec and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageFile {
+    /// Path (`/`-separated).
+    pub path: String,
+    /// Content.
+    pub data: Vec<u8>,
+}
+
+/// Everything generated for a Windows provisioning package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowsPackage {
+    /// The package GUID.
+    pub package_id: String,
+    /// `customizations.xml` bytes.
+    pub answer_file: Vec<u8>,
+    /// Validation findings; do not ship when any is an error.
+    pub diagnostics: Vec<Finding>,
+    /// The output files (answer file, build manifest, build script, assets).
+    pub files: Vec<PackageFile>,
+    /// The exact `icd.exe` argument vector.
+    pub icd_arguments: Vec<String>,
+}
+
+/// Generates the package from a TOML spec, the assets it names (`[[agent]] msi` paths) and
+/// the `[merge]` base answer file when the spec has one.
+pub fn generate_windows_package(
+    spec_toml: &str,
+    assets: &[PackageFile],
+    base_answer_file: Option<&[u8]>,
+) -> Result<WindowsPackage, BindingError> {
+    let spec = ppkg::PackageSpec::from_toml(spec_toml)?;
+    let assets: Vec<(String, &[u8])> = assets
+        .iter()
+        .map(|a| (a.path.clone(), a.data.as_slice()))
+        .collect();
+    let out = spec.build(&assets, base_answer_file)?;
+    let answer_file = out
+        .answer_file
+        .to_xml()
+        .map_err(|e| BindingError::new(e.code(), e.to_string(), "Report this as a bug"))?;
+    Ok(WindowsPackage {
+        package_id: out.plan.package_id.clone(),
+        answer_file,
+        diagnostics: out.diagnostics.iter().map(Finding::from).collect(),
+        files: out
+            .files
+            .into_iter()
+            .map(|f| PackageFile {
+                path: f.path,
+                data: f.bytes,
+            })
+            .collect(),
+        icd_arguments: out.plan.icd_arguments,
+    })
+}
+
+/// Validates an existing answer file (`customizations.xml`) for the desktop store.
+pub fn validate_answer_file(xml: &[u8]) -> Result<Vec<Finding>, BindingError> {
+    let file = ppkg::AnswerFile::parse(xml)?;
+    Ok(ppkg::validate(&file, &ppkg::ValidateOptions::default())
+        .iter()
+        .map(Finding::from)
+        .collect())
+}

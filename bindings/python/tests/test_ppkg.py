@@ -1,0 +1,45 @@
+"""Windows provisioning package generation and answer-file validation."""
+
+import hashlib
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import enrollkit
+
+
+def test_generate_windows_package(root):
+    spec = (root / "examples/windows/onboarding.toml").read_text()
+    msi = (root / "examples/windows/assets/agent.msi").read_bytes()
+    package = enrollkit.generate_windows_package(spec, {"assets/agent.msi": msi})
+    assert not [d for d in package.diagnostics if d.is_error]
+    # The answer file parses as XML (ElementTree is the oracle) with ICD's namespaces.
+    tree = ET.fromstring(package.answer_file)
+    assert tree.tag == "WindowsCustomizations"
+    ns = "{urn:schemas-Microsoft-com:Windows-ICD-Package-Config.v1.0}"
+    assert tree.find(f"{ns}PackageConfig/{ns}Name").text == "Contoso Onboarding"
+    assert package.icd_arguments[0] == "/Build-ProvisioningPackage"
+    assert package.package_id.strip("{}").count("-") == 4
+    manifest = json.loads(package.files["build-manifest.json"])
+    digests = json.dumps(manifest)
+    assert hashlib.sha256(msi).hexdigest() in digests
+    assert "enrollment-secret" not in repr(package)
+
+
+def test_generate_windows_package_errors(root):
+    spec = (root / "examples/windows/onboarding.toml").read_text()
+    with pytest.raises(enrollkit.PackageError) as info:
+        enrollkit.generate_windows_package(spec)  # the agent MSI is missing
+    assert info.value.code == "PPKGC003"
+    with pytest.raises(enrollkit.PackageError):
+        enrollkit.generate_windows_package("not = [valid")
+
+
+def test_validate_answer_file(root):
+    findings = enrollkit.validate_answer_file((root / "examples/windows/bad-customizations.xml").read_bytes())
+    codes = {f.code for f in findings}
+    assert any(f.is_error for f in findings)
+    assert all(c.startswith("PPKG") for c in codes)
+    with pytest.raises(enrollkit.PackageError):
+        enrollkit.validate_answer_file(b"<not-an-answer-file")
