@@ -15,10 +15,10 @@ if ! cargo fuzz --version 2>/dev/null | grep -q '0\.13\.'; then
     cargo install --locked cargo-fuzz@0.13.2
 fi
 
-# cargo-fuzz builds in fuzz/target; a CARGO_TARGET_DIR from the caller would mix
-# instrumented and plain builds.
-unset CARGO_TARGET_DIR
+# Instrumented builds must not share the caller's CARGO_TARGET_DIR with plain builds:
+# use ENROLLKIT_FUZZ_TARGET_DIR (CI caches it) or fuzz/target.
 cd fuzz
+export CARGO_TARGET_DIR="${ENROLLKIT_FUZZ_TARGET_DIR:-$PWD/target}"
 
 mapfile -t targets < <(cargo fuzz list)
 if [ "${#targets[@]}" -eq 0 ]; then
