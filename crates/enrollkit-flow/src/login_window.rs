@@ -759,15 +759,7 @@ impl LoginWindowFlow {
             return Transition::to(self).with_diagnostic(e.to_diagnostic("at"));
         }
         let step = self.state.on_event(policy, event.at, event.event);
-        // A rejected event (FLOW002) is not accepted, so its time is not recorded either:
-        // the flow must come back exactly as it was.
-        if step
-            .diagnostics
-            .iter()
-            .any(|d| d.code == FlowCode::UnexpectedEvent.as_str())
-        {
-            clock = self.clock;
-        }
+        let clock = self.clock.after_step(clock, &step.diagnostics);
         step.map_flow(|state| LoginWindowFlow { clock, state })
     }
 

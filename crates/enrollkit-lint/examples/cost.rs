@@ -11,7 +11,7 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
-use enrollkit_lint::install::{InstalledSet, MdmSettings, PayloadSummary, ProfileSummary};
+use enrollkit_lint::install::{InstalledSet, ProfileSummary};
 use enrollkit_lint::{LintContext, lint_value};
 use enrollkit_profile::{ReadOptions, read_value};
 
@@ -61,59 +61,9 @@ fn measured_read_and_lint(files: &[Vec<u8>], options: &ReadOptions, ctx: &LintCo
         .sum()
 }
 
-/// The same installed set as benches/install.rs: 100 payloads per profile, every tenth an
-/// Extensible SSO payload claiming one host.
-fn installed(payloads: usize) -> Vec<ProfileSummary> {
-    let per_profile = payloads.min(100);
-    (0..payloads / per_profile)
-        .map(|p| ProfileSummary {
-            identifier: format!("com.example.p{p}"),
-            uuid: format!("P-{p}"),
-            display_name: Some(format!("Profile {p}")),
-            payloads: (0..per_profile)
-                .map(|i| PayloadSummary {
-                    payload_type: if i % 10 == 0 {
-                        "com.apple.extensiblesso".into()
-                    } else {
-                        "com.apple.wifi.managed".into()
-                    },
-                    identifier: format!("com.example.p{p}.{i}"),
-                    uuid: format!("U-{p}-{i}"),
-                    sso_hosts: if i % 10 == 0 {
-                        vec![format!("h{p}-{i}.example.com")]
-                    } else {
-                        Vec::new()
-                    },
-                    ..PayloadSummary::default()
-                })
-                .collect(),
-            signer_certificates: Vec::new(),
-        })
-        .collect()
-}
-
-fn new_profile() -> ProfileSummary {
-    ProfileSummary {
-        identifier: "com.example.new".into(),
-        uuid: "NEW".into(),
-        display_name: None,
-        payloads: (0..20)
-            .map(|i| PayloadSummary {
-                payload_type: if i == 0 {
-                    "com.apple.mdm".into()
-                } else {
-                    "com.apple.extensiblesso".into()
-                },
-                identifier: format!("com.example.new.{i}"),
-                uuid: format!("N-{i}"),
-                mdm: (i == 0).then(MdmSettings::default),
-                sso_hosts: vec![format!("new{i}.example.com")],
-                ..PayloadSummary::default()
-            })
-            .collect(),
-        signer_certificates: Vec::new(),
-    }
-}
+#[path = "support/install_fixture.rs"]
+mod install_fixture;
+use install_fixture::{installed, new_profile};
 
 #[inline(never)]
 fn measured_index(profiles: Vec<ProfileSummary>) -> InstalledSet {
