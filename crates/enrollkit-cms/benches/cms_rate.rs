@@ -5,6 +5,7 @@
 //! thread's on-CPU time from `/proc/thread-self/schedstat` (Linux, nanoseconds) and prints
 //! `RATE <name> <ops per CPU second> <ops per wall second>` lines.
 //! Run: `cargo bench -p enrollkit-cms --bench cms_rate -- --seconds 3 [filter]`
+//! Instruction counts: `valgrind --tool=callgrind <bench binary> --iterations N [filter]`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::hint::black_box;
@@ -28,6 +29,15 @@ fn rate(name: &str, seconds: f64, filter: Option<&str>, mut op: impl FnMut()) {
     if filter.is_some_and(|f| !name.contains(f)) {
         return;
     }
+    // `--seconds 0 --iterations N` (via ITERATIONS): exactly N calls, for instruction counting
+    // under valgrind, where time means nothing.
+    if let Some(n) = ITERATIONS.get().copied().flatten() {
+        for _ in 0..n {
+            op();
+        }
+        println!("ITERATIONS {name} {n}");
+        return;
+    }
     // Warm-up (caches, lazily built constants), then batches until the wall budget is spent.
     let warm = Instant::now();
     while warm.elapsed() < Duration::from_millis(300) {
@@ -46,6 +56,8 @@ fn rate(name: &str, seconds: f64, filter: Option<&str>, mut op: impl FnMut()) {
     println!("RATE {name} {:.1} {:.1}", n as f64 / cpu, n as f64 / wall);
 }
 
+static ITERATIONS: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut seconds = 3.0;
@@ -54,6 +66,11 @@ fn main() {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--seconds" => seconds = it.next().unwrap().parse().unwrap(),
+            "--iterations" => {
+                ITERATIONS
+                    .set(Some(it.next().unwrap().parse().unwrap()))
+                    .unwrap();
+            }
             "--bench" => {}
             f if !f.starts_with('-') => filter = Some(f.to_string()),
             _ => {}
@@ -81,6 +98,10 @@ fn main() {
             });
         }
         let signed = signer.sign(&content, t).unwrap();
+        // Decoding alone (what every verify pays before any cryptography).
+        rate(&format!("parse/{name}"), seconds, filter, || {
+            black_box(extract_signed_content(&signed).unwrap());
+        });
         let anchors = TrustAnchors::new(parse_certificates(&cert).unwrap()).unwrap();
         let opts = VerifyOptions::new(&anchors, t);
         assert_eq!(verify(&signed, &opts).verdict, Verdict::Verified);

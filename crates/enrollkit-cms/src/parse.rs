@@ -8,8 +8,12 @@
 use cms::content_info::CmsVersion;
 use cms::revocation::RevocationInfoChoices;
 use cms::signed_data::{DigestAlgorithmIdentifiers, SignerInfos};
-use der::asn1::{ObjectIdentifier, OctetString};
-use der::{Any, Decode, Encode, EncodingRules, Sequence, SliceReader};
+use der::asn1::{ObjectIdentifier, OctetString, OctetStringRef};
+use der::{
+    Any, AnyRef, Decode, DecodeValue, Encode, EncodeValue, EncodingRules, FixedTag, Header, Length,
+    Reader, Sequence, SliceReader, Tag, Writer,
+};
+use spki::AlgorithmIdentifierRef;
 
 use crate::error::CmsError;
 use crate::oids;
@@ -33,14 +37,13 @@ pub(crate) struct EncapContentIn {
     pub(crate) econtent: Option<OctetString>,
 }
 
-/// RFC 5652 `SignedData` mirror (see module docs for why).
+/// Owned RFC 5652 `SignedData` mirror, decoded with BER rules. Used only to normalise input
+/// that is not DER into DER, which [`SignedDataView`] then reads (see [`with_signed_data`]).
 #[derive(Sequence)]
 pub(crate) struct SignedDataIn {
     pub(crate) version: CmsVersion,
     pub(crate) digest_algorithms: DigestAlgorithmIdentifiers,
     pub(crate) encap_content_info: EncapContentIn,
-    /// Kept as raw TLVs: certificates are decoded once, lazily, from their original bytes
-    /// (no re-encoding; non-certificate choices are skipped).
     #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
     pub(crate) certificates: Option<der::asn1::SetOfVec<Any>>,
     #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
@@ -48,21 +51,265 @@ pub(crate) struct SignedDataIn {
     pub(crate) signer_infos: SignerInfos,
 }
 
-impl SignedDataIn {
-    /// X.509 certificates carried in the message as (DER, parsed) pairs.
-    pub(crate) fn certificates(&self) -> Vec<(Vec<u8>, x509_cert::Certificate)> {
-        let mut out = Vec::new();
-        for any in self.certificates.iter().flat_map(|set| set.iter()) {
-            if der::Tagged::tag(any) != der::Tag::Sequence {
-                continue; // attribute certificates and other choices are not used for profiles
-            }
-            let Ok(der) = any.to_der() else { continue };
-            if let Ok(cert) = x509_cert::Certificate::from_der(&der) {
-                out.push((der, cert));
-            }
-        }
-        out
+/// The contents octets of a SET or SET OF, borrowed: elements stay undecoded, in input order
+/// (never re-sorted, so signed attributes keep the exact bytes the signature covers).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SetRef<'a>(&'a [u8]);
+
+impl<'a> DecodeValue<'a> for SetRef<'a> {
+    type Error = der::Error;
+    fn decode_value<R: Reader<'a>>(reader: &mut R, header: Header) -> der::Result<Self> {
+        Ok(SetRef(reader.read_slice(header.length())?))
     }
+}
+
+impl EncodeValue for SetRef<'_> {
+    fn value_len(&self) -> der::Result<Length> {
+        Length::try_from(self.0.len())
+    }
+    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
+        writer.write(self.0)
+    }
+}
+
+impl FixedTag for SetRef<'_> {
+    const TAG: Tag = Tag::Set;
+}
+
+impl<'a> SetRef<'a> {
+    /// Decode every element as `T`, in input order.
+    fn decode_each<T: Decode<'a, Error = der::Error>>(
+        self,
+        rules: EncodingRules,
+    ) -> der::Result<Vec<T>> {
+        let mut reader = SliceReader::new_with_encoding_rules(self.0, rules)?;
+        let mut out = Vec::new();
+        while !reader.is_finished() {
+            out.push(T::decode(&mut reader)?);
+        }
+        Ok(out)
+    }
+    /// The raw TLV of every element, in input order.
+    fn tlvs(self, rules: EncodingRules) -> der::Result<Vec<&'a [u8]>> {
+        let mut reader = SliceReader::new_with_encoding_rules(self.0, rules)?;
+        let mut out = Vec::new();
+        while !reader.is_finished() {
+            out.push(reader.tlv_bytes()?);
+        }
+        Ok(out)
+    }
+}
+
+/// A complete TLV kept as its raw bytes (a CHOICE decoded later, and only if needed).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawTlv<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Decode<'a> for RawTlv<'a> {
+    type Error = der::Error;
+    fn decode<R: Reader<'a>>(reader: &mut R) -> der::Result<Self> {
+        Ok(RawTlv(reader.tlv_bytes()?))
+    }
+}
+
+impl Encode for RawTlv<'_> {
+    fn encoded_len(&self) -> der::Result<Length> {
+        Length::try_from(self.0.len())
+    }
+    fn encode(&self, writer: &mut impl Writer) -> der::Result<()> {
+        writer.write(self.0)
+    }
+}
+
+#[derive(Sequence)]
+struct ContentInfoRef<'a> {
+    content_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    content: AnyRef<'a>,
+}
+
+#[derive(Sequence)]
+struct EncapContentRef<'a> {
+    econtent_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    econtent: Option<&'a OctetStringRef>,
+}
+
+#[derive(Sequence)]
+struct SignedDataRef<'a> {
+    version: CmsVersion,
+    digest_algorithms: SetRef<'a>,
+    encap_content_info: EncapContentRef<'a>,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    certificates: Option<SetRef<'a>>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    crls: Option<SetRef<'a>>,
+    signer_infos: SetRef<'a>,
+}
+
+#[derive(Sequence)]
+struct SignerInfoRef<'a> {
+    version: CmsVersion,
+    sid: RawTlv<'a>,
+    digest_alg: AlgorithmIdentifierRef<'a>,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    signed_attrs: Option<SetRef<'a>>,
+    signature_algorithm: AlgorithmIdentifierRef<'a>,
+    signature: &'a OctetStringRef,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    unsigned_attrs: Option<SetRef<'a>>,
+}
+
+#[derive(Sequence)]
+struct AttributeRef<'a> {
+    oid: ObjectIdentifier,
+    values: SetRef<'a>,
+}
+
+/// First octet of a SignerIdentifier that is an issuerAndSerialNumber (SEQUENCE).
+pub(crate) const SID_ISSUER_AND_SERIAL: u8 = 0x30;
+/// First octet of a SignerIdentifier that is a subjectKeyIdentifier (`[0]` IMPLICIT, primitive).
+pub(crate) const SID_KEY_IDENTIFIER: u8 = 0x80;
+
+/// One attribute of a SignerInfo, its values decoded to TLVs in input order.
+pub(crate) struct AttributeView<'a> {
+    pub(crate) oid: ObjectIdentifier,
+    pub(crate) values: Vec<AnyRef<'a>>,
+}
+
+/// Signed attributes: the exact contents octets (the signature covers them under a SET OF
+/// header, RFC 5652 §5.4) and the attributes read from those same octets.
+pub(crate) struct SignedAttrsView<'a> {
+    pub(crate) contents: &'a [u8],
+    pub(crate) attrs: Vec<AttributeView<'a>>,
+}
+
+/// A SignerInfo, fully decoded, borrowing from the message.
+pub(crate) struct SignerView<'a> {
+    pub(crate) version: CmsVersion,
+    /// The `SignerIdentifier` TLV: a SEQUENCE (issuerAndSerialNumber) or `[0]`
+    /// (subjectKeyIdentifier), decoded only when no certificate matches it byte for byte.
+    pub(crate) sid: RawTlv<'a>,
+    pub(crate) digest_alg: AlgorithmIdentifierRef<'a>,
+    pub(crate) signed_attrs: Option<SignedAttrsView<'a>>,
+    pub(crate) signature_algorithm: AlgorithmIdentifierRef<'a>,
+    pub(crate) signature: &'a [u8],
+    pub(crate) has_unsigned_attrs: bool,
+}
+
+/// A SignedData, fully decoded, borrowing from DER bytes: no content or certificate is copied.
+pub(crate) struct SignedDataView<'a> {
+    pub(crate) version: CmsVersion,
+    pub(crate) digest_algorithms: Vec<AlgorithmIdentifierRef<'a>>,
+    pub(crate) econtent_type: ObjectIdentifier,
+    pub(crate) econtent: Option<&'a [u8]>,
+    /// Every entry of the `certificates` field as a raw TLV, in input order (all CHOICEs).
+    pub(crate) certificates: Vec<&'a [u8]>,
+    pub(crate) has_crls: bool,
+    pub(crate) signers: Vec<SignerView<'a>>,
+}
+
+impl<'a> SignedDataView<'a> {
+    /// Read a `SignedData` completely; any error rejects the whole.
+    fn parse(signed_data: AnyRef<'a>, rules: EncodingRules) -> der::Result<Self> {
+        let sd: SignedDataRef<'a> = signed_data.decode_as_encoding(rules)?;
+        let mut signers = Vec::new();
+        for si in sd.signer_infos.decode_each::<SignerInfoRef<'a>>(rules)? {
+            if !matches!(
+                si.sid.0.first(),
+                Some(&SID_ISSUER_AND_SERIAL | &SID_KEY_IDENTIFIER)
+            ) {
+                return Err(der::ErrorKind::TagUnexpected {
+                    expected: Some(Tag::Sequence),
+                    actual: Tag::peek(&SliceReader::new(si.sid.0)?)?,
+                }
+                .into());
+            }
+            let signed_attrs = match si.signed_attrs {
+                Some(set) => Some(SignedAttrsView {
+                    contents: set.0,
+                    attrs: set
+                        .decode_each::<AttributeRef<'a>>(rules)?
+                        .into_iter()
+                        .map(|a| {
+                            Ok(AttributeView {
+                                oid: a.oid,
+                                values: a.values.decode_each(rules)?,
+                            })
+                        })
+                        .collect::<der::Result<_>>()?,
+                }),
+                None => None,
+            };
+            signers.push(SignerView {
+                version: si.version,
+                sid: si.sid,
+                digest_alg: si.digest_alg,
+                signed_attrs,
+                signature_algorithm: si.signature_algorithm,
+                signature: si.signature.as_bytes(),
+                has_unsigned_attrs: si.unsigned_attrs.is_some(),
+            });
+        }
+        Ok(SignedDataView {
+            version: sd.version,
+            digest_algorithms: sd.digest_algorithms.decode_each(rules)?,
+            econtent_type: sd.encap_content_info.econtent_type,
+            econtent: sd.encap_content_info.econtent.map(|o| o.as_bytes()),
+            certificates: match sd.certificates {
+                Some(set) => set.tlvs(rules)?,
+                None => Vec::new(),
+            },
+            has_crls: sd.crls.is_some(),
+            signers,
+        })
+    }
+}
+
+fn check_input_size(bytes: &[u8]) -> Result<(), CmsError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(CmsError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// The `SignedData` of a DER `ContentInfo`, or `None` when the input is not DER (or not
+/// SignedData at all); the caller then takes the BER route.
+fn der_signed_data(bytes: &[u8]) -> Option<AnyRef<'_>> {
+    let mut reader = SliceReader::new(bytes).ok()?;
+    let ci = ContentInfoRef::decode(&mut reader).ok()?;
+    reader.finish().ok()?;
+    (ci.content_type == oids::ID_SIGNED_DATA).then_some(ci.content)
+}
+
+/// Decode a CMS SignedData message (DER or BER) and hand `f` a borrowed view of it.
+///
+/// DER input (what this crate and `openssl smime -outform DER` write) is read in place. Other
+/// input (indefinite lengths, constructed OCTET STRINGs) is decoded with BER rules, re-encoded
+/// as DER and read from that copy, so both routes check exactly the same structure and the
+/// signed attributes are always judged on their DER encoding.
+pub(crate) fn with_signed_data<T>(
+    bytes: &[u8],
+    f: impl FnOnce(Result<SignedDataView<'_>, CmsError>) -> T,
+) -> T {
+    if let Err(e) = check_input_size(bytes) {
+        return f(Err(e));
+    }
+    if let Some(view) =
+        der_signed_data(bytes).and_then(|sd| SignedDataView::parse(sd, EncodingRules::Der).ok())
+    {
+        return f(Ok(view));
+    }
+    let normalized = match decode_signed_data(bytes).and_then(|sd| Ok(sd.to_der()?)) {
+        Ok(der) => der,
+        Err(e) => return f(Err(e)),
+    };
+    let parsed = AnyRef::from_der(&normalized)
+        .and_then(|sd| SignedDataView::parse(sd, EncodingRules::Ber))
+        .map_err(CmsError::from);
+    f(parsed)
 }
 
 /// Cheap sniff: is this a `SEQUENCE` (DER or BER) whose first element is the OID id-signedData?
@@ -95,12 +342,7 @@ pub(crate) fn decode_content_info(
     expected: ObjectIdentifier,
     expected_name: &'static str,
 ) -> Result<Any, CmsError> {
-    if bytes.len() > MAX_INPUT_BYTES {
-        return Err(CmsError::TooLarge {
-            size: bytes.len(),
-            limit: MAX_INPUT_BYTES,
-        });
-    }
+    check_input_size(bytes)?;
     let mut reader = SliceReader::new_with_encoding_rules(bytes, EncodingRules::Ber)?;
     let ci = ContentInfoIn::decode(&mut reader)?;
     der::Reader::finish(reader)?;
@@ -130,18 +372,13 @@ pub(crate) fn decode_signed_data(bytes: &[u8]) -> Result<SignedDataIn, CmsError>
 /// assert!(enrollkit_cms::extract_signed_content(b"<?xml version=\"1.0\"?>").is_err());
 /// ```
 pub fn extract_signed_content(bytes: &[u8]) -> Result<Vec<u8>, CmsError> {
-    let sd = decode_signed_data(bytes)?;
-    take_id_data_content(sd.encap_content_info)
-}
-
-pub(crate) fn take_id_data_content(eci: EncapContentIn) -> Result<Vec<u8>, CmsError> {
-    if eci.econtent_type != oids::ID_DATA {
-        return Err(CmsError::NotIdData(eci.econtent_type.to_string()));
-    }
-    match eci.econtent {
-        Some(os) => Ok(os.into_bytes().into_vec()),
-        None => Err(CmsError::Detached),
-    }
+    with_signed_data(bytes, |sd| {
+        let sd = sd?;
+        if sd.econtent_type != oids::ID_DATA {
+            return Err(CmsError::NotIdData(sd.econtent_type.to_string()));
+        }
+        sd.econtent.map(<[u8]>::to_vec).ok_or(CmsError::Detached)
+    })
 }
 
 #[cfg(test)]
@@ -188,5 +425,53 @@ mod tests {
         ] {
             assert!(extract_signed_content(bad).is_err());
         }
+    }
+
+    /// The DER route reads the input in place; the BER route decodes, re-encodes and reads the
+    /// copy. On DER input both must see the very same bytes, or the two routes could disagree.
+    /// Checked on genuine messages and on every single-byte change of them that the DER route
+    /// still accepts.
+    #[test]
+    fn der_route_and_ber_route_read_the_same_bytes() {
+        use std::time::{Duration, SystemTime};
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let content = include_bytes!("../tests/data/profile-5k.xml");
+        let mut checked = 0;
+        for (key, cert) in [
+            (
+                &include_bytes!("../tests/data/p256.key")[..],
+                &include_bytes!("../tests/data/p256.pem")[..],
+            ),
+            (
+                include_bytes!("../tests/data/rsa2048.key"),
+                include_bytes!("../tests/data/rsa2048.pem"),
+            ),
+        ] {
+            let id = crate::SigningIdentity::from_pem_or_der(key, cert, &[]).unwrap();
+            let signed = crate::sign(content, &id, crate::SignOptions::default(), t).unwrap();
+            for pos in (0..signed.len()).filter(|p| !(60..5200).contains(p) || p % 97 == 0) {
+                let mut m = signed.clone();
+                m[pos] ^= 0x01;
+                let Some(sd) = der_signed_data(&m) else {
+                    continue;
+                };
+                if SignedDataView::parse(sd, EncodingRules::Der).is_err() {
+                    continue;
+                }
+                let expected = sd.to_der().unwrap();
+                match decode_signed_data(&m) {
+                    Ok(owned) => assert_eq!(owned.to_der().unwrap(), expected, "byte {pos}"),
+                    // Only where the DER route keeps a part raw that the verifier rejects
+                    // whole anyway (revocation data, unsigned attributes).
+                    Err(_) => {
+                        let v =
+                            crate::verify(&m, &crate::VerifyOptions::new(&Default::default(), t));
+                        assert_eq!(v.verdict.label(), "Invalid", "byte {pos}");
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 }

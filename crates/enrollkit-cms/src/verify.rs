@@ -1,21 +1,22 @@
 //! Verifying CMS SignedData and producing a device-style verdict.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use aws_lc_rs::digest;
-use aws_lc_rs::signature::{
-    self as sig, ParsedPublicKey, UnparsedPublicKey, VerificationAlgorithm,
-};
-use der::asn1::{ObjectIdentifier, OctetString};
+use aws_lc_rs::signature::{self as sig, ParsedPublicKey, VerificationAlgorithm};
+use der::asn1::{ObjectIdentifier, OctetStringRef};
 use der::{Decode, Encode};
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier};
 
+use crate::CmsError;
 use crate::identity::{KeyAlgorithm, cert_public_key};
 use crate::oids;
-use crate::parse::{SignedDataIn, decode_signed_data, take_id_data_content};
+use crate::parse::{
+    AttributeView, RawTlv, SID_ISSUER_AND_SERIAL, SID_KEY_IDENTIFIER, SignedDataView, SignerView,
+    with_signed_data,
+};
 use crate::sign::DigestAlgorithm;
 
 /// Why a message is not `Verified`: a stable code plus a human-readable message.
@@ -94,20 +95,120 @@ pub struct Verification {
     pub signer_chain: Vec<Vec<u8>>,
 }
 
-/// Trust anchors prepared once (parsed certificates).
+/// A certificate parsed once, with the facts verification asks of it, and the signature work
+/// already done with or on it (shared by every message that carries the same bytes).
+struct CertInfo {
+    der: Vec<u8>,
+    cert: Certificate,
+    /// Key algorithm and public key bits, or why the key is unusable.
+    public_key: Result<(KeyAlgorithm, Vec<u8>), CmsError>,
+    /// DER of this certificate's `IssuerAndSerialNumber`, to find the signer by its bytes.
+    issuer_and_serial: Vec<u8>,
+    /// `None` when absent or undecodable (then no restriction applies, as before).
+    key_usage: Option<KeyUsage>,
+    is_ca: bool,
+    /// Verification keys parsed from `public_key`, one per algorithm (aws-lc-rs keeps the RSA
+    /// Montgomery constants inside).
+    parsed_keys: Mutex<Vec<(SigAlg, Arc<ParsedPublicKey>)>>,
+    /// (algorithm, issuer key bits) whose signature on this certificate verified.
+    verified_issuers: Mutex<Vec<(SigAlg, Vec<u8>)>>,
+}
+
+impl std::fmt::Debug for CertInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertInfo")
+            .field(
+                "subject",
+                &self.cert.tbs_certificate().subject().to_string(),
+            )
+            .field("der_len", &self.der.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Bound on the per-certificate lists above (a simple guard against unbounded growth).
+const PER_CERT_LIMIT: usize = 16;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave a list inconsistent (plain pushes).
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl CertInfo {
+    fn new(der: Vec<u8>, cert: Certificate) -> Self {
+        let tbs = cert.tbs_certificate();
+        let key_usage = tbs
+            .get_extension::<KeyUsage>()
+            .ok()
+            .flatten()
+            .map(|(_, ku)| ku);
+        let is_ca = matches!(tbs.get_extension::<BasicConstraints>(), Ok(Some((_, bc))) if bc.ca);
+        let issuer_and_serial = cms::cert::IssuerAndSerialNumber {
+            issuer: tbs.issuer().clone(),
+            serial_number: tbs.serial_number().clone(),
+        }
+        .to_der()
+        .unwrap_or_default();
+        CertInfo {
+            issuer_and_serial,
+            public_key: cert_public_key(&cert),
+            key_usage,
+            is_ca,
+            der,
+            cert,
+            parsed_keys: Mutex::new(Vec::new()),
+            verified_issuers: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn parse(der: &[u8]) -> Option<Self> {
+        Certificate::from_der(der)
+            .ok()
+            .map(|cert| CertInfo::new(der.to_vec(), cert))
+    }
+
+    /// Check `signature` over `message` with this certificate's public key.
+    fn verify_signature(&self, alg: SigAlg, message: &[u8], signature: &[u8]) -> bool {
+        let Ok((_, key_bits)) = &self.public_key else {
+            return false;
+        };
+        let cached = lock(&self.parsed_keys)
+            .iter()
+            .find(|(a, _)| *a == alg)
+            .map(|(_, k)| Arc::clone(k));
+        let key = match cached {
+            Some(key) => key,
+            None => {
+                let Ok(parsed) = ParsedPublicKey::new(alg.aws(), key_bits) else {
+                    return false;
+                };
+                let key = Arc::new(parsed);
+                let mut keys = lock(&self.parsed_keys);
+                if keys.len() >= PER_CERT_LIMIT {
+                    keys.clear();
+                }
+                keys.push((alg, Arc::clone(&key)));
+                key
+            }
+        };
+        key.verify_sig(message, signature).is_ok()
+    }
+}
+
+/// Trust anchors prepared once (parsed certificates, their keys parsed on first use).
 #[derive(Debug, Clone, Default)]
 pub struct TrustAnchors {
-    anchors: Vec<(Vec<u8>, Certificate)>,
+    anchors: Vec<Arc<CertInfo>>,
 }
 
 impl TrustAnchors {
     /// Build from DER certificates.
-    pub fn new(ders: Vec<Vec<u8>>) -> Result<Self, crate::CmsError> {
+    pub fn new(ders: Vec<Vec<u8>>) -> Result<Self, CmsError> {
         let mut anchors = Vec::with_capacity(ders.len());
         for d in ders {
-            let c = Certificate::from_der(&d)
-                .map_err(|e| crate::CmsError::BadCertificate(e.to_string()))?;
-            anchors.push((d, c));
+            let c =
+                Certificate::from_der(&d).map_err(|e| CmsError::BadCertificate(e.to_string()))?;
+            anchors.push(Arc::new(CertInfo::new(d, c)));
         }
         Ok(TrustAnchors { anchors })
     }
@@ -159,6 +260,14 @@ fn is_plist(bytes: &[u8]) -> bool {
 /// Verify a CMS SignedData message (DER or BER). Never panics and never returns an error:
 /// malformed input is an `Invalid` verdict, and a plain plist is `Unsigned`.
 pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Verification {
+    verify_with(bytes, options, None)
+}
+
+fn verify_with(
+    bytes: &[u8],
+    options: &VerifyOptions<'_>,
+    cache: Option<&Mutex<CertCache>>,
+) -> Verification {
     if is_plist(bytes) {
         return Verification {
             verdict: Verdict::Unsigned,
@@ -166,26 +275,24 @@ pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Verification {
             signer_chain: Vec::new(),
         };
     }
-    let sd = match decode_signed_data(bytes) {
-        Ok(sd) => sd,
-        Err(e) => {
-            return Verification {
-                verdict: Verdict::invalid(e.code(), e.to_string()),
-                content: None,
-                signer_chain: Vec::new(),
-            };
-        }
-    };
-    verify_parsed(sd, options, None)
+    with_signed_data(bytes, |sd| match sd {
+        Ok(sd) => verify_parsed(&sd, options, cache),
+        Err(e) => Verification {
+            verdict: Verdict::invalid(e.code(), e.to_string()),
+            content: None,
+            signer_chain: Vec::new(),
+        },
+    })
 }
 
-/// A reusable verifier: trust anchors parsed once, plus a bounded cache of parsed public keys
-/// (aws-lc-rs `ParsedPublicKey`, with RSA Montgomery constants kept between calls) and of
-/// certificate signatures already checked against an issuer key. Results are identical to
-/// [`verify`]; repeated verification of messages from the same signers is faster.
+/// A reusable verifier: trust anchors parsed once, plus a bounded cache of the certificates
+/// seen in messages, each with its parsed public key (aws-lc-rs `ParsedPublicKey`, RSA
+/// Montgomery constants kept between calls) and the certificate signatures already checked
+/// against an issuer key. Results are identical to [`verify`]; repeated verification of
+/// messages from the same signers is faster.
 ///
-/// Share one `Verifier` across threads (`Send + Sync`; the cache is behind a mutex that is
-/// held only for look-ups). Cache entries are keyed by the exact key and certificate bytes.
+/// Share one `Verifier` across threads (`Send + Sync`; the caches are behind mutexes held
+/// only for look-ups). Cache entries are keyed by the exact certificate and key bytes.
 ///
 /// ```
 /// # use std::time::{Duration, SystemTime};
@@ -201,7 +308,7 @@ pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Verification {
 pub struct Verifier {
     anchors: TrustAnchors,
     max_chain_len: usize,
-    cache: Mutex<KeyCache>,
+    cache: Mutex<CertCache>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -219,7 +326,7 @@ impl Verifier {
         Verifier {
             anchors,
             max_chain_len: 8,
-            cache: Mutex::new(KeyCache::default()),
+            cache: Mutex::new(CertCache::default()),
         }
     }
     /// Change the maximum number of certificates in a chain, signer and anchor included.
@@ -238,131 +345,73 @@ impl Verifier {
             time,
             max_chain_len: self.max_chain_len,
         };
-        if is_plist(bytes) {
-            return verify(bytes, &options);
-        }
-        match decode_signed_data(bytes) {
-            Ok(sd) => verify_parsed(sd, &options, Some(&self.cache)),
-            Err(_) => verify(bytes, &options),
-        }
+        verify_with(bytes, &options, Some(&self.cache))
     }
 }
 
-/// Entries kept before the cache is emptied (a simple bound; profiles come from few signers).
-const CACHE_LIMIT: usize = 256;
-
+/// Certificates from messages, parsed once per [`Verifier`] (searched linearly by their exact
+/// DER; profiles come from few signers).
 #[derive(Default)]
-struct KeyCache {
-    keys: HashMap<(SigAlg, Vec<u8>), Arc<ParsedPublicKey>>,
-    /// Certificates from messages, parsed once (looked up by their exact DER).
-    certs: Vec<(Vec<u8>, Arc<Certificate>)>,
-    /// (algorithm, certificate DER, issuer public key bits) whose certificate signature verified.
-    cert_signatures: HashSet<(SigAlg, Vec<u8>, Vec<u8>)>,
+struct CertCache {
+    certs: Vec<Arc<CertInfo>>,
 }
 
-fn lock(cache: &Mutex<KeyCache>) -> std::sync::MutexGuard<'_, KeyCache> {
-    // A panic while holding the lock cannot leave the maps inconsistent (plain inserts).
-    cache.lock().unwrap_or_else(|e| e.into_inner())
-}
+/// Parsed message certificates kept by a [`Verifier`] before the cache is emptied.
+const CERT_CACHE_LIMIT: usize = 32;
 
-/// Check `signature` over `message` with the public key `key_bits`, through the cache if any.
-fn check_signature(
-    cache: Option<&Mutex<KeyCache>>,
-    alg: SigAlg,
-    key_bits: &[u8],
-    message: &[u8],
-    signature: &[u8],
-) -> bool {
-    let Some(cache) = cache else {
-        return UnparsedPublicKey::new(alg.aws(), key_bits)
-            .verify(message, signature)
-            .is_ok();
-    };
-    let lookup = (alg, key_bits.to_vec());
-    let cached = lock(cache).keys.get(&lookup).cloned();
-    let key = match cached {
-        Some(k) => k,
-        None => {
-            let Ok(parsed) = ParsedPublicKey::new(alg.aws(), key_bits) else {
-                return false;
-            };
-            let parsed = Arc::new(parsed);
-            let mut guard = lock(cache);
-            if guard.keys.len() >= CACHE_LIMIT {
-                guard.keys.clear();
-            }
-            guard.keys.insert(lookup, Arc::clone(&parsed));
-            parsed
-        }
-    };
-    key.verify_sig(message, signature).is_ok()
-}
-
-struct Parts {
-    certs: Vec<(Vec<u8>, Arc<Certificate>)>,
-}
-
-/// The message's X.509 certificates as (DER, parsed), parsing each DER once per [`Verifier`].
+/// The message's X.509 certificates, parsing each DER once per [`Verifier`]. Entries that are
+/// not certificates, or do not parse, are left out (and judged by `check_other_certificates`).
 fn message_certificates(
-    sd: &SignedDataIn,
-    cache: Option<&Mutex<KeyCache>>,
-) -> Vec<(Vec<u8>, Arc<Certificate>)> {
-    let Some(cache) = cache else {
-        return sd
-            .certificates()
-            .into_iter()
-            .map(|(d, c)| (d, Arc::new(c)))
-            .collect();
-    };
-    let mut out = Vec::new();
-    for any in sd.certificates.iter().flat_map(|set| set.iter()) {
-        if der::Tagged::tag(any) != der::Tag::Sequence {
+    sd: &SignedDataView<'_>,
+    cache: Option<&Mutex<CertCache>>,
+) -> Vec<Arc<CertInfo>> {
+    let mut out = Vec::with_capacity(sd.certificates.len());
+    for der in &sd.certificates {
+        if der.first() != Some(&0x30) {
             continue; // attribute certificates and other choices are not used for profiles
         }
-        let Ok(der) = any.to_der() else { continue };
+        let Some(cache) = cache else {
+            out.extend(CertInfo::parse(der).map(Arc::new));
+            continue;
+        };
         let hit = lock(cache)
             .certs
             .iter()
-            .find(|(d, _)| *d == der)
-            .map(|(_, c)| Arc::clone(c));
-        let cert = match hit {
-            Some(c) => c,
-            None => {
-                let Ok(c) = Certificate::from_der(&der) else {
-                    continue;
-                };
-                let c = Arc::new(c);
-                let mut guard = lock(cache);
-                if guard.certs.len() >= CERT_CACHE_LIMIT {
-                    guard.certs.clear();
-                }
-                guard.certs.push((der.clone(), Arc::clone(&c)));
-                c
-            }
+            .find(|c| c.der == *der)
+            .map(Arc::clone);
+        if let Some(c) = hit {
+            out.push(c);
+            continue;
+        }
+        let Some(c) = CertInfo::parse(der).map(Arc::new) else {
+            continue;
         };
-        out.push((der, cert));
+        let mut guard = lock(cache);
+        if guard.certs.len() >= CERT_CACHE_LIMIT {
+            guard.certs.clear();
+        }
+        guard.certs.push(Arc::clone(&c));
+        out.push(c);
     }
     out
 }
 
-/// Parsed message certificates kept by a [`Verifier`] (searched linearly; few signers expected).
-const CERT_CACHE_LIMIT: usize = 32;
+fn all_ders(certs: &[Arc<CertInfo>]) -> Vec<Vec<u8>> {
+    certs.iter().map(|c| c.der.clone()).collect()
+}
 
 fn verify_parsed(
-    mut sd: SignedDataIn,
+    sd: &SignedDataView<'_>,
     options: &VerifyOptions<'_>,
-    cache: Option<&Mutex<KeyCache>>,
+    cache: Option<&Mutex<CertCache>>,
 ) -> Verification {
-    let certs = message_certificates(&sd, cache);
-    let parts = Parts { certs };
-    let econtent_type = sd.encap_content_info.econtent_type;
-    let econtent = sd.encap_content_info.econtent.take();
-    let content = econtent.as_ref().map(|o| o.as_bytes().to_vec());
+    let certs = message_certificates(sd, cache);
     let mut result = Verification {
         verdict: Verdict::Unsigned,
-        content,
+        content: sd.econtent.map(<[u8]>::to_vec),
         signer_chain: Vec::new(),
     };
+    let econtent_type = sd.econtent_type;
     if econtent_type != oids::ID_DATA {
         result.verdict = Verdict::invalid(
             "cms.not_id_data",
@@ -370,14 +419,12 @@ fn verify_parsed(
         );
         return result;
     }
-    let Some(econtent) = econtent else {
+    let Some(econtent) = sd.econtent else {
         result.verdict =
             Verdict::invalid("cms.detached", "no attached content (detached signature)");
         return result;
     };
-    let _ = take_id_data_content; // content already extracted above
-    let signers = sd.signer_infos.0.as_slice();
-    let signer = match signers {
+    let signer = match sd.signers.as_slice() {
         [] => {
             result.verdict = Verdict::invalid("cms.no_signer", "SignedData has no SignerInfo");
             return result;
@@ -391,20 +438,20 @@ fn verify_parsed(
             return result;
         }
     };
-    if let Err(v) = check_versions_and_digests(&sd, signer) {
+    if let Err(v) = check_versions_and_digests(sd, signer) {
         result.verdict = v;
         return result;
     }
-    match check_signer(signer, &econtent, econtent_type, &parts, cache) {
+    match check_signer(signer, econtent, econtent_type, &certs) {
         Err(v) => {
             result.verdict = v;
-            result.signer_chain = parts.certs.into_iter().map(|(d, _)| d).collect();
+            result.signer_chain = all_ders(&certs);
             result
         }
         Ok(signer_idx) => {
-            let (mut verdict, chain) = build_chain(signer_idx, &parts, options, cache);
+            let (mut verdict, chain) = build_chain(signer_idx, &certs, options);
             if verdict == Verdict::Verified
-                && let Err(v) = check_other_certificates(&sd, &parts, &chain, options, cache)
+                && let Err(v) = check_other_certificates(sd, &certs, &chain, options)
             {
                 verdict = v;
             }
@@ -421,35 +468,27 @@ fn verify_parsed(
 /// signature from it. Certificates signed with an algorithm we do not verify, or whose issuer
 /// is absent, cannot be judged and are left alone.
 fn check_other_certificates(
-    sd: &SignedDataIn,
-    parts: &Parts,
+    sd: &SignedDataView<'_>,
+    certs: &[Arc<CertInfo>],
     chain: &[Vec<u8>],
     options: &VerifyOptions<'_>,
-    cache: Option<&Mutex<KeyCache>>,
 ) -> Result<(), Verdict> {
-    let entries = sd.certificates.as_ref().map_or(0, |set| set.len());
-    if entries != parts.certs.len() {
+    if sd.certificates.len() != certs.len() {
         return Err(Verdict::invalid(
             "cms.bad_certificate",
             "a certificate in the message is not a well-formed X.509 certificate",
         ));
     }
-    let candidates = parts
-        .certs
+    let candidates: Vec<&CertInfo> = certs
         .iter()
-        .map(|(d, c)| (d.as_slice(), c.as_ref()))
-        .chain(
-            options
-                .anchors
-                .anchors
-                .iter()
-                .map(|(d, c)| (d.as_slice(), c)),
-        );
-    let candidates: Vec<(&[u8], &Certificate)> = candidates.collect();
-    for (index, (der, cert)) in parts.certs.iter().enumerate() {
-        if chain.iter().any(|c| c == der) {
+        .chain(options.anchors.anchors.iter())
+        .map(Arc::as_ref)
+        .collect();
+    for (index, info) in certs.iter().enumerate() {
+        if chain.iter().any(|c| *c == info.der) {
             continue;
         }
+        let cert = &info.cert;
         // RFC 5280 §4.1.1.2: the outer algorithm must equal the one inside the signed part.
         if cert.signature_algorithm() != cert.tbs_certificate().signature() {
             return Err(Verdict::invalid(
@@ -460,13 +499,13 @@ fn check_other_certificates(
             ));
         }
         let issuer_name = cert.tbs_certificate().issuer();
-        let issuers: Vec<&Certificate> = candidates
+        let issuers: Vec<&CertInfo> = candidates
             .iter()
-            .filter(|(_, c)| c.tbs_certificate().subject() == issuer_name)
-            .map(|(_, c)| *c)
+            .filter(|c| c.cert.tbs_certificate().subject() == issuer_name)
+            .copied()
             .collect();
         if !issuers.is_empty() && signature_algorithm_supported(cert) {
-            if !issuers.iter().any(|i| issued_by(der, cert, i, cache)) {
+            if !issuers.iter().any(|i| issued_by(info, i)) {
                 return Err(Verdict::invalid(
                     "cms.bad_certificate",
                     format!(
@@ -480,10 +519,10 @@ fn check_other_certificates(
         // hand is a damaged copy of it unless it is that very certificate.
         let subject = cert.tbs_certificate().subject();
         let key = cert.tbs_certificate().subject_public_key_info();
-        let mut same_identity = candidates.iter().filter(|(d, c)| {
-            *d != der.as_slice()
-                && c.tbs_certificate().subject() == subject
-                && c.tbs_certificate().subject_public_key_info() == key
+        let mut same_identity = candidates.iter().filter(|c| {
+            c.der != info.der
+                && c.cert.tbs_certificate().subject() == subject
+                && c.cert.tbs_certificate().subject_public_key_info() == key
         });
         if same_identity.next().is_some() {
             return Err(Verdict::invalid(
@@ -513,15 +552,17 @@ fn signature_algorithm_supported(cert: &Certificate) -> bool {
 
 /// Fields outside the signature must still be exactly what RFC 5652 §5.1/§5.3 prescribe, so that
 /// no byte of an accepted message is free to change.
-fn check_versions_and_digests(
-    sd: &SignedDataIn,
-    si: &cms::signed_data::SignerInfo,
-) -> Result<(), Verdict> {
+fn check_versions_and_digests(sd: &SignedDataView<'_>, si: &SignerView<'_>) -> Result<(), Verdict> {
     use cms::content_info::CmsVersion;
-    use cms::signed_data::SignerIdentifier;
-    let expected_si = match si.sid {
-        SignerIdentifier::IssuerAndSerialNumber(_) => CmsVersion::V1,
-        SignerIdentifier::SubjectKeyIdentifier(_) => CmsVersion::V3,
+    let expected_si = match si.sid.0.first() {
+        Some(&SID_ISSUER_AND_SERIAL) => CmsVersion::V1,
+        Some(&SID_KEY_IDENTIFIER) => CmsVersion::V3,
+        _ => {
+            return Err(Verdict::invalid(
+                "cms.malformed",
+                "signer identifier is neither issuerAndSerialNumber nor subjectKeyIdentifier",
+            ));
+        }
     };
     if si.version != expected_si {
         return Err(Verdict::invalid(
@@ -541,16 +582,16 @@ fn check_versions_and_digests(
             ),
         ));
     }
-    if sd.crls.is_some() {
+    if sd.has_crls {
         return Err(Verdict::invalid(
             "cms.unsupported",
             "revocation information in SignedData is not supported",
         ));
     }
     let mut found = false;
-    for alg in sd.digest_algorithms.iter() {
+    for alg in &sd.digest_algorithms {
         if DigestAlgorithm::from_oid(alg.oid).is_none()
-            || alg.parameters.as_ref().is_some_and(|p| !p.is_null())
+            || alg.parameters.is_some_and(|p| !p.is_null())
         {
             return Err(Verdict::invalid(
                 "cms.unsupported_algorithm",
@@ -565,18 +606,25 @@ fn check_versions_and_digests(
             "the signer's digest algorithm is not listed in digestAlgorithms",
         ));
     }
-    if si
-        .digest_alg
-        .parameters
-        .as_ref()
-        .is_some_and(|p| !p.is_null())
-    {
+    if si.digest_alg.parameters.is_some_and(|p| !p.is_null()) {
         return Err(Verdict::invalid(
             "cms.unsupported_algorithm",
             "digest algorithm parameters must be absent or NULL",
         ));
     }
-    if si.unsigned_attrs.is_some() {
+    // The signature algorithm is outside the signed bytes: pin its parameters too (RSA PKCS#1
+    // v1.5 takes NULL, ECDSA none; RFC 4055 §5, RFC 5758 §3.2).
+    if si
+        .signature_algorithm
+        .parameters
+        .is_some_and(|p| !p.is_null())
+    {
+        return Err(Verdict::invalid(
+            "cms.unsupported_algorithm",
+            "signature algorithm parameters must be absent or NULL",
+        ));
+    }
+    if si.has_unsigned_attrs {
         return Err(Verdict::invalid(
             "cms.unsupported",
             "unsigned attributes are not accepted (they are not covered by the signature)",
@@ -585,30 +633,31 @@ fn check_versions_and_digests(
     Ok(())
 }
 
-fn find_attr(
-    attrs: &x509_cert::attr::Attributes,
+fn find_attr<'a>(
+    attrs: &[AttributeView<'a>],
     oid: ObjectIdentifier,
-) -> Result<Option<&der::Any>, Verdict> {
+) -> Result<Option<der::AnyRef<'a>>, Verdict> {
     let mut found = None;
     for a in attrs.iter().filter(|a| a.oid == oid) {
-        if found.is_some() || a.values.len() != 1 {
-            return Err(Verdict::invalid(
-                "cms.bad_attributes",
-                format!("attribute {oid} must occur once with one value"),
-            ));
+        match (found, a.values.as_slice()) {
+            (None, [one]) => found = Some(*one),
+            _ => {
+                return Err(Verdict::invalid(
+                    "cms.bad_attributes",
+                    format!("attribute {oid} must occur once with one value"),
+                ));
+            }
         }
-        found = a.values.iter().next();
     }
     Ok(found)
 }
 
 /// Checks digest, content-type attribute and signature; returns the signer certificate index.
 fn check_signer(
-    si: &cms::signed_data::SignerInfo,
-    econtent: &OctetString,
+    si: &SignerView<'_>,
+    econtent: &[u8],
     econtent_type: ObjectIdentifier,
-    parts: &Parts,
-    cache: Option<&Mutex<KeyCache>>,
+    certs: &[Arc<CertInfo>],
 ) -> Result<usize, Verdict> {
     let Some(digest_alg) = DigestAlgorithm::from_oid(si.digest_alg.oid) else {
         return Err(Verdict::invalid(
@@ -619,25 +668,15 @@ fn check_signer(
             ),
         ));
     };
-    let signer_idx = parts
-        .certs
-        .iter()
-        .position(|(_, c)| matches_sid(&si.sid, c))
-        .ok_or_else(|| {
-            Verdict::not_verified(
-                "cms.signer_certificate_missing",
-                "the signer certificate is not included in the message",
-            )
-        })?;
-    let signer_cert = &parts
-        .certs
+    let signer_idx = find_signer(si.sid, certs)?;
+    let signer = certs
         .get(signer_idx)
-        .ok_or_else(|| Verdict::invalid("cms.internal", "signer index"))?
-        .1;
+        .ok_or_else(|| Verdict::invalid("cms.internal", "signer index"))?;
 
-    let signed_message: Vec<u8> = match &si.signed_attrs {
-        Some(attrs) => {
-            let ct = find_attr(attrs, oids::ID_CONTENT_TYPE)?.ok_or_else(|| {
+    let signed_attrs_der;
+    let signed_message: &[u8] = match &si.signed_attrs {
+        Some(signed) => {
+            let ct = find_attr(&signed.attrs, oids::ID_CONTENT_TYPE)?.ok_or_else(|| {
                 Verdict::invalid("cms.bad_attributes", "signed attributes lack content-type")
             })?;
             let ct_oid: ObjectIdentifier = ct.decode_as().map_err(|_| {
@@ -651,35 +690,37 @@ fn check_signer(
                     ),
                 ));
             }
-            let md = find_attr(attrs, oids::ID_MESSAGE_DIGEST)?.ok_or_else(|| {
+            let md = find_attr(&signed.attrs, oids::ID_MESSAGE_DIGEST)?.ok_or_else(|| {
                 Verdict::invalid(
                     "cms.bad_attributes",
                     "signed attributes lack message-digest",
                 )
             })?;
-            let md: OctetString = md.decode_as().map_err(|_| {
+            let md: &OctetStringRef = md.decode_as().map_err(|_| {
                 Verdict::invalid(
                     "cms.bad_attributes",
                     "message-digest attribute is not an OCTET STRING",
                 )
             })?;
-            let actual = digest::digest(digest_alg.aws(), econtent.as_bytes());
+            let actual = digest::digest(digest_alg.aws(), econtent);
             if md.as_bytes() != actual.as_ref() {
                 return Err(Verdict::invalid(
                     "cms.digest_mismatch",
                     "message digest does not match the content (content was modified)",
                 ));
             }
-            // The signature covers the DER SET OF encoding (tag 0x31), re-encoded canonically.
-            attrs.to_der().map_err(|_| {
-                Verdict::invalid("cms.malformed", "signed attributes cannot be re-encoded")
-            })?
+            // The signature covers the attributes' DER under a SET OF header (tag 0x31); the
+            // view holds DER (the input, or its normalised re-encoding), in input order.
+            signed_attrs_der = crate::derw::tlv(0x31, signed.contents);
+            &signed_attrs_der
         }
-        None => econtent.as_bytes().to_vec(),
+        None => econtent,
     };
-    let (key_alg, key_bits) =
-        cert_public_key(signer_cert).map_err(|e| Verdict::invalid(e.code(), e.to_string()))?;
-    let alg = signature_verification_alg(si.signature_algorithm.oid, digest_alg, key_alg)
+    let (key_alg, _) = signer
+        .public_key
+        .as_ref()
+        .map_err(|e| Verdict::invalid(e.code(), e.to_string()))?;
+    let alg = signature_verification_alg(si.signature_algorithm.oid, digest_alg, *key_alg)
         .ok_or_else(|| {
             Verdict::invalid(
                 "cms.unsupported_algorithm",
@@ -689,19 +730,33 @@ fn check_signer(
                 ),
             )
         })?;
-    if !check_signature(
-        cache,
-        alg,
-        &key_bits,
-        &signed_message,
-        si.signature.as_bytes(),
-    ) {
+    if !signer.verify_signature(alg, signed_message, si.signature) {
         return Err(Verdict::invalid(
             "cms.bad_signature",
             "the signature does not verify with the signer certificate's key",
         ));
     }
     Ok(signer_idx)
+}
+
+/// The index of the certificate the signer identifier names: byte-for-byte against each
+/// certificate's issuer and serial first, then by decoded value (which also covers
+/// subjectKeyIdentifier and non-canonical names).
+fn find_signer(sid: RawTlv<'_>, certs: &[Arc<CertInfo>]) -> Result<usize, Verdict> {
+    if let Some(i) = certs.iter().position(|c| c.issuer_and_serial == sid.0) {
+        return Ok(i);
+    }
+    let sid = cms::signed_data::SignerIdentifier::from_der(sid.0)
+        .map_err(|e| Verdict::invalid("cms.malformed", format!("signer identifier: {e}")))?;
+    certs
+        .iter()
+        .position(|c| matches_sid(&sid, &c.cert))
+        .ok_or_else(|| {
+            Verdict::not_verified(
+                "cms.signer_certificate_missing",
+                "the signer certificate is not included in the message",
+            )
+        })
 }
 
 fn matches_sid(sid: &cms::signed_data::SignerIdentifier, cert: &Certificate) -> bool {
@@ -801,66 +856,54 @@ fn check_validity(cert: &Certificate, at: SystemTime, what: &str) -> Result<(), 
     Ok(())
 }
 
-fn key_usage(cert: &Certificate) -> Option<KeyUsage> {
-    cert.tbs_certificate()
-        .get_extension::<KeyUsage>()
-        .ok()
-        .flatten()
-        .map(|(_, ku)| ku)
-}
-
-fn is_ca(cert: &Certificate) -> bool {
-    matches!(cert.tbs_certificate().get_extension::<BasicConstraints>(), Ok(Some((_, bc))) if bc.ca)
-}
-
 /// Does `issuer` sign `cert`? (names match and the certificate signature verifies)
-fn issued_by(
-    cert_der: &[u8],
-    cert: &Certificate,
-    issuer: &Certificate,
-    cache: Option<&Mutex<KeyCache>>,
-) -> bool {
-    if cert.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
+fn issued_by(cert: &CertInfo, issuer: &CertInfo) -> bool {
+    let tbs = cert.cert.tbs_certificate();
+    if tbs.issuer() != issuer.cert.tbs_certificate().subject() {
         return false;
     }
-    let Ok((key_alg, key_bits)) = cert_public_key(issuer) else {
+    // RFC 5280 §4.1.1.2: the outer algorithm (not covered by the signature) must equal the
+    // signed one, or its parameters would be free to change.
+    if cert.cert.signature_algorithm() != tbs.signature() {
+        return false;
+    }
+    let Ok((key_alg, key_bits)) = &issuer.public_key else {
         return false;
     };
-    let oid = cert.signature_algorithm().oid;
+    let oid = cert.cert.signature_algorithm().oid;
     let alg = if oid == oids::SHA256_WITH_RSA || oid == oids::ECDSA_WITH_SHA256 {
-        signature_verification_alg(oid, DigestAlgorithm::Sha256, key_alg)
+        signature_verification_alg(oid, DigestAlgorithm::Sha256, *key_alg)
     } else if oid == oids::SHA384_WITH_RSA || oid == oids::ECDSA_WITH_SHA384 {
-        signature_verification_alg(oid, DigestAlgorithm::Sha384, key_alg)
+        signature_verification_alg(oid, DigestAlgorithm::Sha384, *key_alg)
     } else if oid == oids::SHA512_WITH_RSA || oid == oids::ECDSA_WITH_SHA512 {
-        signature_verification_alg(oid, DigestAlgorithm::Sha512, key_alg)
+        signature_verification_alg(oid, DigestAlgorithm::Sha512, *key_alg)
     } else {
         None
     };
     let Some(alg) = alg else {
         return false;
     };
-    let Some(tbs) = tbs_bytes(cert_der) else {
-        return false;
-    };
-    let Some(sig) = cert.signature().as_bytes() else {
-        return false;
-    };
-    if let Some(c) = cache {
-        let seen = (alg, cert_der.to_vec(), key_bits);
-        if lock(c).cert_signatures.contains(&seen) {
-            return true;
-        }
-        if !check_signature(cache, alg, &seen.2, tbs, sig) {
-            return false;
-        }
-        let mut guard = lock(c);
-        if guard.cert_signatures.len() >= CACHE_LIMIT {
-            guard.cert_signatures.clear();
-        }
-        guard.cert_signatures.insert(seen);
+    if lock(&cert.verified_issuers)
+        .iter()
+        .any(|(a, k)| *a == alg && k == key_bits)
+    {
         return true;
     }
-    check_signature(None, alg, &key_bits, tbs, sig)
+    let Some(tbs) = tbs_bytes(&cert.der) else {
+        return false;
+    };
+    let Some(sig) = cert.cert.signature().as_bytes() else {
+        return false;
+    };
+    if !issuer.verify_signature(alg, tbs, sig) {
+        return false;
+    }
+    let mut seen = lock(&cert.verified_issuers);
+    if seen.len() >= PER_CERT_LIMIT {
+        seen.clear();
+    }
+    seen.push((alg, key_bits.clone()));
+    true
 }
 
 /// The raw `tbsCertificate` TLV inside a DER certificate (signatures cover these exact bytes).
@@ -876,30 +919,30 @@ fn tbs_bytes(cert_der: &[u8]) -> Option<&[u8]> {
 
 fn build_chain(
     signer_idx: usize,
-    parts: &Parts,
+    certs: &[Arc<CertInfo>],
     options: &VerifyOptions<'_>,
-    cache: Option<&Mutex<KeyCache>>,
 ) -> (Verdict, Vec<Vec<u8>>) {
     let mut chain_idx = vec![signer_idx];
+    // The chain so far, then the message's other certificates.
     let fallback = |chain_idx: &[usize]| -> Vec<Vec<u8>> {
         let mut out: Vec<Vec<u8>> = chain_idx
             .iter()
-            .filter_map(|i| parts.certs.get(*i).map(|c| c.0.clone()))
+            .filter_map(|i| certs.get(*i).map(|c| c.der.clone()))
             .collect();
-        for (i, (d, _)) in parts.certs.iter().enumerate() {
+        for (i, c) in certs.iter().enumerate() {
             if !chain_idx.contains(&i) {
-                out.push(d.clone());
+                out.push(c.der.clone());
             }
         }
         out
     };
-    let Some((signer_der, signer)) = parts.certs.get(signer_idx) else {
+    let Some(signer) = certs.get(signer_idx) else {
         return (Verdict::invalid("cms.internal", "signer index"), Vec::new());
     };
-    if let Err(v) = check_validity(signer, options.time, "signer") {
+    if let Err(v) = check_validity(&signer.cert, options.time, "signer") {
         return (v, fallback(&chain_idx));
     }
-    if let Some(ku) = key_usage(signer)
+    if let Some(ku) = &signer.key_usage
         && !(ku.0.contains(KeyUsages::DigitalSignature) || ku.0.contains(KeyUsages::NonRepudiation))
     {
         return (
@@ -910,50 +953,45 @@ fn build_chain(
             fallback(&chain_idx),
         );
     }
-    let mut current_der: &[u8] = signer_der;
-    let mut current: &Certificate = signer;
+    let mut current: &CertInfo = signer;
     for _ in 0..options.max_chain_len.max(1) {
         // Trusted directly, or issued by an anchor?
-        if options
-            .anchors
-            .anchors
-            .iter()
-            .any(|(d, _)| d.as_slice() == current_der)
-        {
+        if options.anchors.anchors.iter().any(|a| a.der == current.der) {
             return (Verdict::Verified, fallback(&chain_idx));
         }
         if chain_idx.len() >= options.max_chain_len {
             break;
         }
-        if let Some((anchor_der, anchor)) = options
+        if let Some(anchor) = options
             .anchors
             .anchors
             .iter()
-            .find(|(_, a)| issued_by(current_der, current, a, cache))
+            .find(|a| issued_by(current, a))
         {
-            if let Err(v) = check_validity(anchor, options.time, "trust anchor") {
+            if let Err(v) = check_validity(&anchor.cert, options.time, "trust anchor") {
                 return (v, fallback(&chain_idx));
             }
             let mut out = fallback(&chain_idx);
             out.truncate(chain_idx.len());
-            out.push(anchor_der.clone());
+            out.push(anchor.der.clone());
             return (Verdict::Verified, out);
         }
         // An intermediate from the message.
-        let next = parts.certs.iter().enumerate().find(|(i, (_, c))| {
+        let next = certs.iter().enumerate().find(|(i, c)| {
             !chain_idx.contains(i)
-                && is_ca(c)
-                && key_usage(c).is_none_or(|ku| ku.0.contains(KeyUsages::KeyCertSign))
-                && issued_by(current_der, current, c, cache)
+                && c.is_ca
+                && c.key_usage
+                    .as_ref()
+                    .is_none_or(|ku| ku.0.contains(KeyUsages::KeyCertSign))
+                && issued_by(current, c)
         });
-        let Some((i, (d, c))) = next else {
+        let Some((i, c)) = next else {
             break;
         };
-        if let Err(v) = check_validity(c, options.time, "intermediate") {
+        if let Err(v) = check_validity(&c.cert, options.time, "intermediate") {
             return (v, fallback(&chain_idx));
         }
         chain_idx.push(i);
-        current_der = d;
         current = c;
     }
     (

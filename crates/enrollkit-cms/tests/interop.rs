@@ -401,6 +401,32 @@ fn tamper_sweep_is_never_verified() {
         ],
     );
     let ber = read(&d.join("ber.der"));
+    // RSA: our DER, and OpenSSL's S/MIME DER (more signed attributes, in OpenSSL's order).
+    let (rsa_key, rsa_cert) = self_signed(d, "rsa2048", "rsa2048");
+    let rsa_id = SigningIdentity::from_pem_or_der(&read(&rsa_key), &read(&rsa_cert), &[]).unwrap();
+    let rsa_anchors = anchors(&rsa_cert);
+    let rsa_ours = sign(&content, &rsa_id, SignOptions::default(), now()).unwrap();
+    let (rk, rc) = (rsa_key.to_str().unwrap(), rsa_cert.to_str().unwrap());
+    openssl(
+        d,
+        &[
+            "smime",
+            "-sign",
+            "-nodetach",
+            "-binary",
+            "-outform",
+            "DER",
+            "-in",
+            "p.xml",
+            "-signer",
+            rc,
+            "-inkey",
+            rk,
+            "-out",
+            "smime.der",
+        ],
+    );
+    let rsa_smime = read(&d.join("smime.der"));
     // A throwaway root -> leaf chain: the Verifier's certificate-signature cache is in play.
     let t = generate_throwaway_identity(
         "sweep",
@@ -416,6 +442,8 @@ fn tamper_sweep_is_never_verified() {
         ("ours", signed, &a),
         ("openssl-ber", ber, &a),
         ("ours-chain", chained, &chain_anchors),
+        ("ours-rsa", rsa_ours, &rsa_anchors),
+        ("openssl-smime-rsa", rsa_smime, &rsa_anchors),
     ] {
         let at = now();
         let opts = VerifyOptions::new(a, at);
@@ -620,6 +648,52 @@ fn key_formats_pkcs1_sec1_der() {
         SigningIdentity::from_pem_or_der(&read(&rk), &read(&ec), &[]).unwrap_err(),
         CmsError::KeyCertMismatch
     );
+}
+
+/// Algorithm parameters sit outside the signed bytes (the SignerInfo's signatureAlgorithm and a
+/// certificate's outer signatureAlgorithm): turning RSA's NULL into another type must not stay
+/// Verified.
+#[test]
+fn rsa_algorithm_parameters_outside_the_signature_are_pinned() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let (key, cert) = (
+        read(&data.join("rsa2048.key")),
+        read(&data.join("rsa2048.pem")),
+    );
+    let id = SigningIdentity::from_pem_or_der(&key, &cert, &[]).unwrap();
+    let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let signed = sign(&profile(), &id, SignOptions::default(), t).unwrap();
+    let anchors = TrustAnchors::new(parse_certificates(&cert).unwrap()).unwrap();
+    let opts = VerifyOptions::new(&anchors, t);
+    assert_eq!(verify(&signed, &opts).verdict, Verdict::Verified);
+    // sha256WithRSAEncryption followed by NULL: in the certificate (signed, then outer) and in
+    // the SignerInfo, in that order.
+    let alg = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00,
+    ];
+    let at: Vec<usize> = signed
+        .windows(alg.len())
+        .enumerate()
+        .filter(|(_, w)| *w == alg)
+        .map(|(i, _)| i + alg.len() - 2)
+        .collect();
+    assert_eq!(at.len(), 3, "{at:?}");
+    let with_octet_string = |pos: usize| {
+        let mut m = signed.clone();
+        m[pos] = 0x04; // NULL (05 00) becomes an empty OCTET STRING (04 00)
+        verify(&m, &opts)
+    };
+    let v = with_octet_string(at[2]);
+    assert_eq!(v.verdict.label(), "Invalid", "{:?}", v.verdict);
+    assert_eq!(
+        v.verdict.reason().unwrap().code,
+        "cms.unsupported_algorithm"
+    );
+    // The changed certificate is no longer the anchor, and an outer algorithm that differs from
+    // the signed one does not chain (RFC 5280 §4.1.1.2).
+    let v = with_octet_string(at[1]);
+    assert_ne!(v.verdict, Verdict::Verified);
+    assert_eq!(v.verdict.reason().unwrap().code, "cms.untrusted");
 }
 
 #[test]
