@@ -323,6 +323,26 @@ fn we_verify_openssl_and_cryptography_signatures() {
                 ],
             ),
             (
+                "cms-keyid",
+                vec![
+                    "cms",
+                    "-sign",
+                    "-keyid",
+                    "-nodetach",
+                    "-binary",
+                    "-outform",
+                    "DER",
+                    "-in",
+                    "p.xml",
+                    "-signer",
+                    c,
+                    "-inkey",
+                    k,
+                    "-out",
+                    "o.der",
+                ],
+            ),
+            (
                 "cms",
                 vec![
                     "cms",
@@ -356,6 +376,30 @@ fn we_verify_openssl_and_cryptography_signatures() {
             assert_eq!(v.verdict, Verdict::Verified, "{kind} {name}");
             assert_eq!(v.content.unwrap(), content);
             assert_eq!(extract_signed_content(&signed).unwrap(), content);
+            if name == "cms-keyid" {
+                // The signer is named by subjectKeyIdentifier ([0] IMPLICIT, 20 bytes here):
+                // another key identifier names no certificate in the message.
+                let ext = signed
+                    .windows(4)
+                    .position(|w| w == [0x04, 0x16, 0x04, 0x14])
+                    .expect("certificate subjectKeyIdentifier extension");
+                let mut sid = vec![0x80, 0x14];
+                sid.extend_from_slice(&signed[ext + 4..ext + 24]);
+                // The last occurrence: the certificate's authorityKeyIdentifier carries the
+                // same `80 14 <id>` (self-signed), the SignerInfo comes after the certificates.
+                let at = signed
+                    .windows(sid.len())
+                    .rposition(|w| w == sid)
+                    .expect("subjectKeyIdentifier signer");
+                let mut other = signed.clone();
+                other[at + 2] ^= 0x01;
+                let v = verify(&other, &VerifyOptions::new(&a, now()));
+                assert_eq!(
+                    v.verdict.reason().map(|r| r.code),
+                    Some("cms.signer_certificate_missing"),
+                    "{kind}"
+                );
+            }
         }
         let py = format!(
             "import sys\nfrom cryptography import x509\nfrom cryptography.hazmat.primitives import hashes, serialization\nfrom cryptography.hazmat.primitives.serialization import pkcs7\n\
