@@ -218,11 +218,8 @@ impl<'a> SignedDataView<'a> {
                 si.sid.0.first(),
                 Some(&SID_ISSUER_AND_SERIAL | &SID_KEY_IDENTIFIER)
             ) {
-                return Err(der::ErrorKind::TagUnexpected {
-                    expected: Some(Tag::Sequence),
-                    actual: Tag::peek(&SliceReader::new(si.sid.0)?)?,
-                }
-                .into());
+                // Neither issuerAndSerialNumber nor subjectKeyIdentifier.
+                return Err(der::ErrorKind::Value { tag: Tag::Sequence }.into());
             }
             let signed_attrs = match si.signed_attrs {
                 Some(set) => Some(SignedAttrsView {
