@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use arbitrary::{Result as ArbResult, Unstructured};
 use enrollkit_diagnostic::Diagnostic;
 use enrollkit_flow::clock::Timestamp;
-use enrollkit_flow::codes::FlowCode;
+use enrollkit_flow::codes::Code;
 use enrollkit_flow::login_window::{
     LoginEvent, LoginWindowFlow, ProvisioningPolicy, login_window_view,
 };
@@ -174,7 +174,7 @@ fn next_time(u: &mut Unstructured, prev: Timestamp) -> ArbResult<Timestamp> {
 fn check_diagnostics(diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         assert!(
-            FlowCode::from_code(&d.code).is_some(),
+            Code::from_code(&d.code).is_some(),
             "undocumented code {}",
             d.code
         );

@@ -2,14 +2,17 @@
 
 use std::fmt;
 
-/// An error from any enrollkit crate, flattened to what a foreign caller needs: a stable code,
-/// a readable message and what to do about it.
+use enrollkit::diagnostic::codes;
+use enrollkit::{Area, Code, Coded};
+
+/// An error from any enrollkit crate, flattened to what a foreign caller needs: a registry
+/// code (whose area picks the exception class), a readable message and what to do about it.
 ///
 /// `Display` is the message alone, so an exception built from it reads naturally.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BindingError {
-    /// Stable code from the crate that failed (for example `PROFILE_MALFORMED`, `cms.bad_key`).
-    pub code: String,
+    /// Registry code (for example `PRF006`, `CMS006`).
+    pub code: Code,
     /// What went wrong, in one sentence.
     pub message: String,
     /// What to do about it, in one sentence.
@@ -17,22 +20,27 @@ pub struct BindingError {
 }
 
 impl BindingError {
-    /// Builds an error.
-    pub fn new(
-        code: impl Into<String>,
-        message: impl Into<String>,
-        remediation: impl Into<String>,
-    ) -> Self {
+    /// The error for any coded error of the core.
+    pub fn coded(error: &(impl Coded + fmt::Display)) -> Self {
         BindingError {
-            code: code.into(),
-            message: message.into(),
-            remediation: remediation.into(),
+            code: error.code(),
+            message: error.to_string(),
+            remediation: error.remediation().to_owned(),
         }
     }
 
     /// An argument the binding layer itself refused (unknown enum word, bad JSON, …).
     pub fn invalid_argument(message: impl Into<String>, remediation: impl Into<String>) -> Self {
-        BindingError::new("INVALID_ARGUMENT", message, remediation)
+        BindingError {
+            code: codes::argument::INVALID_ARGUMENT,
+            message: message.into(),
+            remediation: remediation.into(),
+        }
+    }
+
+    /// The area of the code: each binding raises one exception class per area.
+    pub fn area(&self) -> Area {
+        self.code.area()
     }
 }
 
@@ -44,45 +52,26 @@ impl fmt::Display for BindingError {
 
 impl std::error::Error for BindingError {}
 
-impl From<enrollkit_profile::ProfileError> for BindingError {
-    fn from(e: enrollkit_profile::ProfileError) -> Self {
-        BindingError::new(e.code(), e.to_string(), e.remediation())
-    }
+macro_rules! from_coded {
+    ($($error:ty),* $(,)?) => {
+        $(impl From<$error> for BindingError {
+            fn from(e: $error) -> Self {
+                BindingError::coded(&e)
+            }
+        })*
+    };
 }
 
-impl From<enrollkit_cms::CmsError> for BindingError {
-    fn from(e: enrollkit_cms::CmsError) -> Self {
-        let remediation = cms_remediation(e.code());
-        BindingError::new(e.code(), e.to_string(), remediation)
-    }
-}
-
-/// Remediation for CMS error codes (the CMS crate reports code and message only).
-fn cms_remediation(code: &str) -> &'static str {
-    match code {
-        "cms.malformed" | "cms.unexpected_content_type" | "cms.not_id_data" => {
-            "Supply a DER or BER CMS SignedData message (a signed .mobileconfig)"
-        }
-        "cms.too_large" => {
-            "Check that the input really is a signed profile; it is over the size limit"
-        }
-        "cms.detached" => "Re-sign with the content attached (openssl cms -sign -nodetach -binary)",
-        "cms.bad_key" => {
-            "Supply an unencrypted PKCS#8, PKCS#1 or SEC1 private key (PEM or DER), P-256, P-384 or RSA 2048-4096"
-        }
-        "cms.bad_certificate" => "Supply X.509 certificates in PEM or DER form",
-        "cms.key_cert_mismatch" => "Use the certificate that belongs to the private key",
-        "cms.pkcs12" => "Check the PKCS#12 file and its password",
-        "cms.unsupported" => "Use RSA (2048-4096) or ECDSA P-256/P-384 with SHA-256/384/512",
-        "cms.signing_failed" => "Check the signing key or external signer and try again",
-        "cms.bad_time" => "Pass a signing time between 1950 and 9999",
-        "cms.encryption_failed" => "Encrypt to an RSA recipient certificate",
-        "cms.decryption_failed" => {
-            "Decrypt with the private key of the certificate the profile was encrypted to"
-        }
-        _ => "See the enrollkit-cms documentation for this code",
-    }
-}
+from_coded!(
+    enrollkit::Error,
+    enrollkit::profile::ProfileError,
+    enrollkit::cms::CmsError,
+    enrollkit::diagnostic::ArgumentError,
+    enrollkit::lint::ContextError,
+    enrollkit::flow::FlowError,
+    enrollkit::ppkg::ConfigError,
+    enrollkit::ppkg::ParseError,
+);
 
 /// Parses a word from a fixed set, or says which words are accepted.
 pub(crate) fn parse_word<T: Copy>(

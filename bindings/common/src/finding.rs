@@ -1,6 +1,6 @@
 //! The diagnostic shape in FFI-friendly types.
 
-use enrollkit_diagnostic::{Diagnostic, Severity};
+use enrollkit::{Diagnostic, Severity};
 
 /// One finding: stable code, severity, location, message and remediation.
 ///
@@ -9,7 +9,7 @@ use enrollkit_diagnostic::{Diagnostic, Severity};
 /// can carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// Stable code (e.g. `MDM003`, `FLOW107`).
+    /// Registry code (e.g. `MDM003`, `FLOW107`).
     pub code: String,
     /// `info`, `warning` or `error`.
     pub severity: String,
@@ -33,7 +33,7 @@ impl Finding {
 impl From<&Diagnostic> for Finding {
     fn from(d: &Diagnostic) -> Self {
         Finding {
-            code: d.code.clone(),
+            code: d.code.to_string(),
             severity: d.severity.as_str().to_owned(),
             payload_index: d.location.payload_index.map(|i| i as u64),
             key_path: d.location.key_path.clone(),

@@ -4,23 +4,18 @@
 //! Settings, events, actions, status and state cross the boundary as JSON strings in the
 //! flow crate's serde format (see docs/flows.md), so a host keeps the state in any store.
 
-use enrollkit_flow as flow;
-use enrollkit_flow::clock::Timestamp;
-use enrollkit_flow::login_window::{DeviceState, LoginEvent, LoginWindowFlow, ProvisioningPolicy};
-use enrollkit_flow::naming::{DesktopOs, NamingPolicy};
-use enrollkit_flow::transition::Timed;
-use enrollkit_flow::web::{PortalSettings, WebEnrollment, WebEvent};
+use enrollkit::Secret;
+use enrollkit::flow;
+use enrollkit::flow::clock::Timestamp;
+use enrollkit::flow::login_window::{DeviceState, LoginEvent, LoginWindowFlow, ProvisioningPolicy};
+use enrollkit::flow::naming::{DesktopOs, NamingPolicy};
+use enrollkit::flow::transition::{Outcome, Timed};
+use enrollkit::flow::web::{PortalSettings, WebEnrollment, WebEvent};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{BindingError, parse_word};
 use crate::finding::Finding;
-
-impl From<flow::FlowError> for BindingError {
-    fn from(e: flow::FlowError) -> Self {
-        BindingError::new(e.code(), e.to_string(), e.flow_code().remediation())
-    }
-}
 
 fn from_json<T: DeserializeOwned>(what: &str, json: &str) -> Result<T, BindingError> {
     serde_json::from_str(json).map_err(|e| {
@@ -32,12 +27,10 @@ fn from_json<T: DeserializeOwned>(what: &str, json: &str) -> Result<T, BindingEr
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String, BindingError> {
-    serde_json::to_string(value).map_err(|e| {
-        BindingError::new(
-            "INTERNAL",
-            format!("could not serialize: {e}"),
-            "Report this as a bug",
-        )
+    serde_json::to_string(value).map_err(|e| BindingError {
+        code: enrollkit::diagnostic::codes::internal::INTERNAL,
+        message: format!("could not serialize: {e}"),
+        remediation: "Report this as a bug".into(),
     })
 }
 
@@ -63,6 +56,10 @@ pub struct FlowStep {
     pub state_json: String,
     /// The new state's name (`awaiting_sign_in`, `enrolled`, `failed`, …).
     pub state: String,
+    /// What happened to the event: `accepted`, `rejected` (nothing changed) or `failed`.
+    pub outcome: String,
+    /// The code of a rejection or failure.
+    pub outcome_code: Option<String>,
     /// Actions for the host to carry out, each a JSON object with an `action` tag.
     pub actions_json: Vec<String>,
     /// Findings: why an event was refused or why the flow failed.
@@ -73,9 +70,16 @@ fn step<F: Serialize, A: Serialize>(
     t: flow::transition::Transition<F, A>,
     state: &str,
 ) -> Result<FlowStep, BindingError> {
+    let outcome = match t.outcome {
+        Outcome::Accepted => "accepted",
+        Outcome::Rejected { .. } => "rejected",
+        Outcome::Failed { .. } => "failed",
+    };
     Ok(FlowStep {
         state_json: to_json(&t.flow)?,
         state: state.to_owned(),
+        outcome: outcome.to_owned(),
+        outcome_code: t.outcome.code().map(|c| c.to_string()),
         actions_json: t.actions.iter().map(to_json).collect::<Result<_, _>>()?,
         diagnostics: t.diagnostics.iter().map(Finding::from).collect(),
     })
@@ -188,11 +192,8 @@ pub fn derive_account_name(
     if numeric_suffix {
         policy.collision = flow::naming::CollisionPolicy::NumericSuffix;
     }
-    let d =
-        flow::naming::derive_account(os, &identity, &policy, existing_accounts).map_err(|e| {
-            let code = e.flow_code();
-            BindingError::new(code.as_str(), e.to_string(), code.remediation())
-        })?;
+    let d = flow::naming::derive_account(os, &identity, &policy, existing_accounts)
+        .map_err(|e| BindingError::coded(&e))?;
     Ok(DerivedAccount {
         name: d.name,
         source_claim: d.source_claim,
@@ -222,7 +223,7 @@ pub fn validate_pin(
     };
     policy.validate()?;
     Ok(policy
-        .check(&flow::secret::Secret::new(pin))
+        .check(&Secret::new(pin))
         .err()
-        .map(|problem| Finding::from(&problem.flow_code().at("pin", problem.message()))))
+        .map(|problem| Finding::from(&problem.code().at("pin", problem.message()))))
 }

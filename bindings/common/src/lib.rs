@@ -37,8 +37,8 @@ pub mod ppkg;
 pub mod profile;
 pub mod signing;
 
-pub use enrollkit_cms::{CmsSigner, SigningIdentity, Verifier};
-pub use enrollkit_diagnostic::{Diagnostic, Location, Severity};
-pub use enrollkit_profile::Profile;
+pub use enrollkit::cms::{CmsSigner, SigningIdentity, Verifier};
+pub use enrollkit::profile::Profile;
+pub use enrollkit::{Diagnostic, Location, Severity};
 pub use error::BindingError;
 pub use finding::Finding;

@@ -1,29 +1,9 @@
 //! Windows provisioning package generation from the `enrollkit windows-package` TOML spec.
 
-use enrollkit_ppkg as ppkg;
+use enrollkit::ppkg::SettingsStore;
 
 use crate::error::BindingError;
 use crate::finding::Finding;
-
-impl From<ppkg::ConfigError> for BindingError {
-    fn from(e: ppkg::ConfigError) -> Self {
-        BindingError::new(
-            e.code(),
-            e.to_string(),
-            "Fix the package spec (see examples/windows/onboarding.toml) and supply every asset it names",
-        )
-    }
-}
-
-impl From<ppkg::ParseError> for BindingError {
-    fn from(e: ppkg::ParseError) -> Self {
-        BindingError::new(
-            e.code(),
-            e.to_string(),
-            "Supply a Windows provisioning answer file (customizations.xml) in UTF-8",
-        )
-    }
-}
 
 /// A file for the package: its path as named in the spec and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,16 +36,15 @@ pub fn generate_windows_package(
     assets: &[PackageFile],
     base_answer_file: Option<&[u8]>,
 ) -> Result<WindowsPackage, BindingError> {
-    let spec = ppkg::PackageSpec::from_toml(spec_toml)?;
     let assets: Vec<(String, &[u8])> = assets
         .iter()
         .map(|a| (a.path.clone(), a.data.as_slice()))
         .collect();
-    let out = spec.build(&assets, base_answer_file)?;
+    let out = enrollkit::package::build_package(spec_toml, &assets, base_answer_file)?;
     let answer_file = out
         .answer_file
         .to_xml()
-        .map_err(|e| BindingError::new(e.code(), e.to_string(), "Report this as a bug"))?;
+        .map_err(|e| BindingError::coded(&enrollkit::Error::from(e)))?;
     Ok(WindowsPackage {
         package_id: out.plan.package_id.clone(),
         answer_file,
@@ -84,9 +63,6 @@ pub fn generate_windows_package(
 
 /// Validates an existing answer file (`customizations.xml`) for the desktop store.
 pub fn validate_answer_file(xml: &[u8]) -> Result<Vec<Finding>, BindingError> {
-    let file = ppkg::AnswerFile::parse(xml)?;
-    Ok(ppkg::validate(&file, &ppkg::ValidateOptions::default())
-        .iter()
-        .map(Finding::from)
-        .collect())
+    let findings = enrollkit::package::check_answer_file(xml, SettingsStore::Desktop)?;
+    Ok(findings.iter().map(Finding::from).collect())
 }

@@ -1,9 +1,9 @@
 //! Profiles: build an enrollment profile, read, write and inspect.
 
-use enrollkit_profile as core;
-use enrollkit_profile::{
-    AccessRights, EnrollmentKind, EnrollmentMode, IdentitySource, KeyType, ReadOptions,
-    ServerCapability,
+use enrollkit::inspect::Inspection;
+use enrollkit::profile as core;
+use enrollkit::profile::{
+    AccessRights, EnrollmentKind, EnrollmentMode, IdentitySource, KeyType, ServerCapability,
 };
 
 use crate::error::{BindingError, parse_word};
@@ -214,7 +214,7 @@ pub fn build_enrollment_profile(spec: EnrollmentSpec) -> Result<core::Profile, B
         IdentitySpec::Scep(s) => {
             let mut c = core::ScepContent::default().with_url(s.url);
             c.name = s.name;
-            c.challenge = s.challenge.map(core::SecretString::new);
+            c.challenge = s.challenge.map(enrollkit::Secret::new);
             if !s.subject.is_empty() {
                 c.subject = Some(subject_name(&s.subject));
             }
@@ -234,7 +234,7 @@ pub fn build_enrollment_profile(spec: EnrollmentSpec) -> Result<core::Profile, B
         }
         IdentitySpec::Pkcs12 { data, password } => IdentitySource::Pkcs12 {
             data,
-            password: password.map(core::SecretString::new),
+            password: password.map(enrollkit::Secret::new),
         },
     };
     Ok(b.identity(identity).build()?)
@@ -262,9 +262,9 @@ pub struct LoadedProfile {
 
 /// Reads an XML, binary or CMS-signed profile (the signature is not verified here).
 pub fn read_profile(bytes: &[u8]) -> Result<LoadedProfile, BindingError> {
-    let loaded = core::read_profile(bytes, &ReadOptions::default())?;
+    let loaded = enrollkit::load::load(bytes)?;
     Ok(LoadedProfile {
-        profile: loaded.profile,
+        profile: loaded.profile()?,
         format: match loaded.format {
             core::SourceFormat::Xml => ProfileFormat::Xml,
             core::SourceFormat::Binary => ProfileFormat::Binary,
@@ -340,38 +340,36 @@ pub struct ProfileInfo {
     pub mdm: Option<MdmInfo>,
 }
 
-/// Summarizes a profile.
+/// Summarizes a profile (the facade's inspection, as FFI records).
 pub fn inspect(profile: &core::Profile) -> ProfileInfo {
-    let payloads = profile
-        .payloads()
-        .iter()
-        .map(|p| PayloadInfo {
-            payload_type: p.payload_type().map(str::to_owned),
-            identifier: p.identifier().map(str::to_owned),
-            uuid: p.uuid().map(str::to_owned),
-            display_name: p.display_name().map(str::to_owned),
-            is_identity: p.is_identity(),
-        })
-        .collect();
-    let mdm = profile.mdm().map(|m| MdmInfo {
-        server_url: m.server_url.clone(),
-        check_in_url: m.check_in_url.clone(),
-        topic: m.topic.clone(),
-        identity_certificate_uuid: m.identity_certificate_uuid.clone(),
-        access_rights: m.access_rights.map(|r| r.bits()),
-        enrollment_mode: m.enrollment_mode.as_ref().map(|e| e.as_str().to_owned()),
-        managed_apple_id: m.managed_apple_id.clone(),
-        assigned_managed_apple_id: m.assigned_managed_apple_id.clone(),
-    });
+    let i = Inspection::of_profile(profile, core::SourceFormat::Xml, false, &[]);
     ProfileInfo {
-        identifier: profile.identifier.clone(),
-        uuid: profile.uuid.clone(),
-        display_name: profile.display_name.clone(),
-        organization: profile.organization.clone(),
-        payload_type: profile.payload_type.clone(),
-        is_encrypted: profile.is_encrypted.unwrap_or(false)
-            || profile.encrypted_payload_content.is_some(),
-        payloads,
-        mdm,
+        identifier: i.identifier,
+        uuid: i.uuid,
+        display_name: i.display_name,
+        organization: i.organization,
+        payload_type: i.payload_type,
+        is_encrypted: i.encrypted,
+        payloads: i
+            .payloads
+            .into_iter()
+            .map(|p| PayloadInfo {
+                payload_type: p.payload_type,
+                identifier: p.identifier,
+                uuid: p.uuid,
+                display_name: p.display_name,
+                is_identity: p.is_identity,
+            })
+            .collect(),
+        mdm: i.mdm.map(|m| MdmInfo {
+            server_url: m.server_url,
+            check_in_url: m.check_in_url,
+            topic: m.topic,
+            identity_certificate_uuid: m.identity_certificate_uuid,
+            access_rights: m.access_rights,
+            enrollment_mode: m.enrollment_mode,
+            managed_apple_id: m.managed_apple_id,
+            assigned_managed_apple_id: m.assigned_managed_apple_id,
+        }),
     }
 }

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use enrollkit_cms as cms;
-pub use enrollkit_cms::{ExternalSigner, ExternalSignerError, SignatureAlgorithm};
+use enrollkit::cms;
+pub use enrollkit::cms::{ExternalSigner, ExternalSignerError, SignatureAlgorithm};
+use enrollkit::signing::VerdictKind as CoreVerdict;
 
 use crate::error::{BindingError, parse_word};
 
@@ -154,7 +155,7 @@ pub enum VerdictKind {
 pub struct VerifyResult {
     /// The verdict.
     pub verdict: VerdictKind,
-    /// Stable reason code when not `Verified` (e.g. `cms.untrusted`).
+    /// Stable reason code when not `Verified` (e.g. `CMS114`).
     pub reason_code: Option<String>,
     /// Readable reason when not `Verified`.
     pub reason_message: Option<String>,
@@ -177,20 +178,18 @@ pub fn verify(
     bytes: &[u8],
     time: Option<i64>,
 ) -> Result<VerifyResult, BindingError> {
-    let v = verifier.verify(bytes, time_from_unix(time)?);
-    let verdict = match &v.verdict {
-        cms::Verdict::Verified => VerdictKind::Verified,
-        cms::Verdict::NotVerified { .. } => VerdictKind::NotVerified,
-        cms::Verdict::Invalid { .. } => VerdictKind::Invalid,
-        cms::Verdict::Unsigned => VerdictKind::Unsigned,
-    };
-    let reason = v.verdict.reason();
+    let report = enrollkit::signing::verify(verifier, bytes, time_from_unix(time)?);
     Ok(VerifyResult {
-        verdict,
-        reason_code: reason.map(|r| r.code.to_owned()),
-        reason_message: reason.map(|r| r.message.clone()),
-        content: v.content,
-        signer_chain: v.signer_chain,
+        verdict: match report.verdict {
+            CoreVerdict::Verified => VerdictKind::Verified,
+            CoreVerdict::NotVerified => VerdictKind::NotVerified,
+            CoreVerdict::Invalid => VerdictKind::Invalid,
+            CoreVerdict::Unsigned => VerdictKind::Unsigned,
+        },
+        reason_code: report.reason.as_ref().map(|r| r.code.to_string()),
+        reason_message: report.reason.map(|r| r.message),
+        content: report.content,
+        signer_chain: report.signer_chain,
     })
 }
 
@@ -201,16 +200,10 @@ pub fn encrypt(
     algorithm: &str,
 ) -> Result<Vec<u8>, BindingError> {
     let algorithm = parse_content_encryption(algorithm)?;
-    let certs = parse_certificates(recipient_certificate)?;
-    let cert = certs.first().ok_or_else(|| {
-        BindingError::invalid_argument(
-            "no recipient certificate given",
-            "Pass the recipient's certificate in PEM or DER form",
-        )
-    })?;
+    let cert = enrollkit::signing::first_certificate(recipient_certificate)?;
     Ok(cms::encrypt(
         content,
-        cert,
+        &cert,
         algorithm,
         &cms::SystemRandom::new(),
     )?)

@@ -93,12 +93,12 @@ fn inspect_profile() {
 #[test]
 fn errors_carry_code_and_remediation() {
     let e = profile::read_profile(b"not a plist").unwrap_err();
-    assert_eq!(e.code, "PROFILE_UNKNOWN_FORMAT");
+    assert_eq!(e.code, "PRF005");
     assert_eq!(e.to_string(), e.message);
     assert!(!e.remediation.is_empty());
     let e =
         signing::identity_from_pem_or_der(b"junk", &fixture("signer-p256.pem"), &[]).unwrap_err();
-    assert_eq!(e.code, "cms.bad_key");
+    assert_eq!(e.code, "CMS006");
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn pkcs12_identity() {
         signing::identity_from_pkcs12(&fixture("signer-rsa.p12"), "nope")
             .unwrap_err()
             .code,
-        "cms.pkcs12"
+        "CMS009"
     );
 }
 
@@ -202,7 +202,7 @@ fn encrypt_and_decrypt() {
         signing::encrypt(b"x", &fixture("signer-rsa.pem"), "rot13")
             .unwrap_err()
             .code,
-        "INVALID_ARGUMENT"
+        "ARG001"
     );
 }
 
@@ -239,7 +239,7 @@ fn web_flow() {
         flow::web_flow_handle(&state, SETTINGS, "{")
             .unwrap_err()
             .code,
-        "INVALID_ARGUMENT"
+        "ARG001"
     );
 }
 
@@ -312,7 +312,7 @@ fn windows_package() {
         ppkg::generate_windows_package(&spec, &[], None)
             .unwrap_err()
             .code,
-        "PPKGC003"
+        "PPKG503"
     );
 }
 
@@ -336,5 +336,5 @@ fn lint_and_install_check() {
         platform: "amiga".into(),
         ..LintOptions::default()
     };
-    assert_eq!(lint::lint_profile(&mine, &bad).unwrap_err().code, "CTX001");
+    assert_eq!(lint::lint_profile(&mine, &bad).unwrap_err().code, "ARG002");
 }

@@ -1,5 +1,6 @@
 //! The exception hierarchy: `EnrollkitError` and one subclass per area.
 
+use enrollkit::Area;
 use enrollkit_bindings_common::BindingError;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -8,43 +9,43 @@ pyo3::create_exception!(
     enrollkit,
     EnrollkitError,
     PyException,
-    "Base class of every enrollkit error. Attributes: code (stable string), message, remediation."
+    "Base class of every enrollkit error. Attributes: code (registry code such as PRF006), area, message, remediation."
 );
 pyo3::create_exception!(
     enrollkit,
     ProfileError,
     EnrollkitError,
-    "A profile could not be read, built or written (codes PROFILE_*)."
+    "A profile could not be read, built or written (area profile, codes PRF*)."
 );
 pyo3::create_exception!(
     enrollkit,
     SigningError,
     EnrollkitError,
-    "Signing, identity, encryption or decryption failed (codes cms.*)."
+    "Signing, identity, encryption or decryption failed (area cms, codes CMS*)."
 );
 pyo3::create_exception!(
     enrollkit,
     LintError,
     EnrollkitError,
-    "Linting could not run (for example an invalid lint context)."
+    "Linting or the install check could not run (areas lint and install)."
 );
 pyo3::create_exception!(
     enrollkit,
     FlowError,
     EnrollkitError,
-    "An enrollment flow refused an event or its state could not be restored."
+    "An enrollment flow refused an input or its state could not be restored (area flow, codes FLOW*)."
 );
 pyo3::create_exception!(
     enrollkit,
     PackageError,
     EnrollkitError,
-    "A Windows provisioning package could not be generated."
+    "A Windows provisioning package could not be generated (area package, codes PPKG*)."
 );
 pyo3::create_exception!(
     enrollkit,
     InvalidArgumentError,
     EnrollkitError,
-    "An argument was refused before reaching the core (unknown word, out-of-range time, ...)."
+    "An argument was refused before any work was done (area argument, codes ARG*)."
 );
 
 /// Wraps a [`BindingError`] so `?` converts it into the right Python exception.
@@ -56,38 +57,25 @@ impl From<BindingError> for PyBindingError {
     }
 }
 
-/// Code prefixes of the lint, flow and package crates (see each crate's code table).
-pub(crate) const LINT_PREFIXES: &[&str] = &["CTX", "INSTALL"];
-/// Flow error code prefixes.
-pub(crate) const FLOW_PREFIXES: &[&str] = &["FLOW"];
-/// Package error code prefixes.
-pub(crate) const PACKAGE_PREFIXES: &[&str] = &["PPKG"];
-
 impl From<PyBindingError> for PyErr {
     fn from(PyBindingError(e): PyBindingError) -> PyErr {
         let message = e.message.clone();
-        let code = e.code.as_str();
-        let any = |prefixes: &[&str]| prefixes.iter().any(|p| code.starts_with(p));
-        let err = if code.starts_with("PROFILE_") {
-            ProfileError::new_err(message)
-        } else if code.starts_with("cms.") {
-            SigningError::new_err(message)
-        } else if code == "INVALID_ARGUMENT" {
-            InvalidArgumentError::new_err(message)
-        } else if any(LINT_PREFIXES) {
-            LintError::new_err(message)
-        } else if any(FLOW_PREFIXES) {
-            FlowError::new_err(message)
-        } else if any(PACKAGE_PREFIXES) {
-            PackageError::new_err(message)
-        } else {
-            EnrollkitError::new_err(message)
+        // The class follows the code's area in the registry, never the code's spelling.
+        let err = match e.area() {
+            Area::Profile => ProfileError::new_err(message),
+            Area::Cms => SigningError::new_err(message),
+            Area::Lint | Area::Install => LintError::new_err(message),
+            Area::Flow => FlowError::new_err(message),
+            Area::Package => PackageError::new_err(message),
+            Area::Argument => InvalidArgumentError::new_err(message),
+            Area::Io | Area::Internal => EnrollkitError::new_err(message),
         };
         Python::attach(|py| {
             let value = err.value(py);
             // setattr on a fresh exception instance cannot fail in practice; if it did, the
             // exception still carries its message.
-            let _ = value.setattr("code", e.code);
+            let _ = value.setattr("code", e.code.as_str());
+            let _ = value.setattr("area", e.area().as_str());
             let _ = value.setattr("message", e.message);
             let _ = value.setattr("remediation", e.remediation);
         });

@@ -98,6 +98,18 @@ impl FlowStep {
         &self.step.state
     }
 
+    /// What happened to the event: `accepted`, `rejected` (nothing changed) or `failed`.
+    #[getter]
+    fn outcome(&self) -> &str {
+        &self.step.outcome
+    }
+
+    /// The code of a rejection or failure, else `None`.
+    #[getter]
+    fn outcome_code(&self) -> Option<&str> {
+        self.step.outcome_code.as_deref()
+    }
+
     /// The actions, each a dict with an `action` key.
     #[getter]
     fn actions<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
@@ -116,8 +128,9 @@ impl FlowStep {
 
     fn __repr__(&self) -> String {
         format!(
-            "FlowStep(state={:?}, actions={}, diagnostics={})",
+            "FlowStep(state={:?}, outcome={:?}, actions={}, diagnostics={})",
             self.step.state,
+            self.step.outcome,
             self.step.actions_json.len(),
             self.step.diagnostics.len()
         )

@@ -237,7 +237,7 @@ impl Verification {
         self.result.verdict == VerdictKind::Verified
     }
 
-    /// Stable reason code when not verified (e.g. `cms.untrusted`), else None.
+    /// Stable reason code when not verified (e.g. `CMS114`), else None.
     #[getter]
     fn reason_code(&self) -> Option<String> {
         self.result.reason_code.clone()

@@ -47,12 +47,14 @@ def test_web_flow_install_window_and_state_round_trip():
     restored = json.dumps(stored)
     installed = enrollkit.web_flow_handle(restored, SETTINGS, {"at": at(9), "type": "profile_installed"})
     assert installed.state != "failed" and not installed.diagnostics
+    assert (installed.outcome, installed.outcome_code) == ("accepted", None)
 
 
 def test_web_flow_expired_install_window():
     step = drive_to_download()
     late = enrollkit.web_flow_handle(step.state_json, SETTINGS, {"at": at(11), "type": "profile_installed"})
     assert late.state == "failed"
+    assert (late.outcome, late.outcome_code) == ("failed", "FLOW107")
     d = late.diagnostics[0]
     assert d.code == "FLOW107" and d.is_error
     assert "download a fresh profile" in d.remediation
@@ -63,6 +65,9 @@ def test_web_flow_refuses_out_of_order_and_bad_input():
     step = enrollkit.web_flow_handle(state, SETTINGS, {"at": at(0), "type": "profile_installed"})
     assert step.diagnostics[0].code == "FLOW002"
     assert step.state == "awaiting_portal"
+    assert (step.outcome, step.outcome_code) == ("rejected", "FLOW002")
+    # A rejected event leaves the stored state exactly as it was.
+    assert json.loads(step.state_json) == json.loads(state)
     with pytest.raises(enrollkit.InvalidArgumentError):
         enrollkit.web_flow_handle(state, SETTINGS, "{not json")
     with pytest.raises(enrollkit.FlowError) as info:

@@ -49,9 +49,11 @@ def test_lint_profile(p256_identity):
     assert ios[0].payload_index == 0 and ios[0].remediation
     mac = enrollkit.lint_profile(data, platform="macos", enrollment="user")
     assert any(f.code == "UE002" and not f.is_error for f in mac)
-    with pytest.raises(enrollkit.LintError) as info:
+    # An unknown platform word is an argument error: the class follows the code's area.
+    with pytest.raises(enrollkit.InvalidArgumentError) as info:
         enrollkit.lint_profile(data, platform="amiga")
-    assert info.value.code == "CTX001"
+    assert info.value.code == "ARG002"
+    assert info.value.area == "argument"
 
 
 def test_install_check():

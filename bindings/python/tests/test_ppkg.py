@@ -31,7 +31,7 @@ def test_generate_windows_package_errors(root):
     spec = (root / "examples/windows/onboarding.toml").read_text()
     with pytest.raises(enrollkit.PackageError) as info:
         enrollkit.generate_windows_package(spec)  # the agent MSI is missing
-    assert info.value.code == "PPKGC003"
+    assert info.value.code == "PPKG503"
     with pytest.raises(enrollkit.PackageError):
         enrollkit.generate_windows_package("not = [valid")
 

@@ -110,7 +110,7 @@ def test_profile_errors_carry_code_and_remediation():
         enrollkit.Profile.read(b"definitely not a plist")
     e = info.value
     assert isinstance(e, enrollkit.EnrollkitError)
-    assert e.code == "PROFILE_UNKNOWN_FORMAT"
+    assert e.code == "PRF005"
     assert str(e) == e.message  # the readable message, not a field dump
     assert "property list" in e.remediation
     with pytest.raises(enrollkit.EnrollkitError) as info:
@@ -119,5 +119,5 @@ def test_profile_errors_carry_code_and_remediation():
             identity=enrollkit.ScepIdentity("https://s"),
             enrollment="account-driven", enrollment_mode="NOPE", managed_apple_id="a@b.c",
         )
-    assert info.value.code == "INVALID_ARGUMENT"
+    assert info.value.code == "ARG001"
     assert isinstance(info.value, enrollkit.InvalidArgumentError)

@@ -62,9 +62,15 @@ impl std::error::Error for EnrollkitError {}
 
 #[uniffi::export]
 impl EnrollkitError {
-    /// Stable code (e.g. `PROFILE_MALFORMED`, `cms.bad_key`), the same in every binding.
+    /// Registry code (e.g. `PRF006`, `CMS006`), the same in every binding and the CLI.
     pub fn code(&self) -> String {
-        self.inner.code.clone()
+        self.inner.code.to_string()
+    }
+
+    /// The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `argument`,
+    /// `io`, `internal`): what kind of failure this is, without parsing the code.
+    pub fn area(&self) -> String {
+        self.inner.area().as_str().to_owned()
     }
 
     /// What went wrong, in one sentence.
@@ -516,6 +522,8 @@ pub struct Finding {
 pub struct FlowStep {
     pub state_json: String,
     pub state: String,
+    pub outcome: String,
+    pub outcome_code: Option<String>,
     pub actions_json: Vec<String>,
     pub diagnostics: Vec<Finding>,
 }

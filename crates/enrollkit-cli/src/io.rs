@@ -1,42 +1,110 @@
-//! File helpers shared by the commands: every I/O error names the file.
+//! File and output helpers shared by the commands: every I/O error names the file and is
+//! coded; writing to a closed pipe ends the command quietly; nothing here panics.
 
+use std::fmt;
+use std::io::{BufWriter, Stdout, Write};
 use std::path::Path;
 
-use crate::error::CliError;
+use enrollkit::diagnostic::codes;
+
+use crate::error::{CliError, Failure};
 
 /// The largest input file any command reads: the profile reader's default limit. Checked
 /// before reading, so a huge file is refused without being loaded.
-pub const MAX_INPUT_BYTES: u64 = enrollkit_profile::Limits::DEFAULT_MAX_INPUT_BYTES as u64;
+pub const MAX_INPUT_BYTES: u64 = enrollkit::profile::Limits::DEFAULT_MAX_INPUT_BYTES as u64;
 
 /// Reads a whole file of at most [`MAX_INPUT_BYTES`], or fails with `PATH: reason`.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| CliError::input(path, e))?;
+    let read_error = |e: std::io::Error| CliError::coded(codes::io::READ_FAILED, Some(path), e);
+    let file = std::fs::File::open(path).map_err(read_error)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit to tell "exactly at the limit" from "over it".
     file.take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| CliError::input(path, e))?;
+        .map_err(read_error)?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(CliError::input(
-            path,
+        return Err(CliError::coded(
+            codes::io::FILE_TOO_LARGE,
+            Some(path),
             format!("file is larger than the limit of {MAX_INPUT_BYTES} bytes"),
         ));
     }
     Ok(bytes)
 }
 
-/// Writes a whole file (creating parent directories), or fails with `PATH: reason`.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| CliError::input(parent, e))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| CliError::input(path, e))
+/// Reads a UTF-8 text file.
+pub fn read_text(path: &Path) -> Result<String, CliError> {
+    String::from_utf8(read_file(path)?)
+        .map_err(|_| CliError::coded(codes::io::READ_FAILED, Some(path), "the file is not UTF-8"))
 }
 
-/// Prints a value as pretty JSON on stdout.
-pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(value).map_err(CliError::input_msg)?;
-    println!("{text}");
-    Ok(())
+/// Writes a whole file (creating parent directories), or fails with `PATH: reason`.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let write_error =
+        |at: &Path, e: std::io::Error| CliError::coded(codes::io::WRITE_FAILED, Some(at), e);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| write_error(path, e))
+}
+
+/// Standard output for a command's results (`writeln!(out, ...)?` works on it). Every write is checked: a closed pipe ends the
+/// command quietly (exit 0, as grep and ripgrep do), any other failure (`> /dev/full`) is a
+/// one-line `IO002` error with exit 1.
+pub struct Output {
+    out: BufWriter<Stdout>,
+}
+
+impl Output {
+    /// Buffered standard output.
+    pub fn stdout() -> Self {
+        Output {
+            out: BufWriter::new(std::io::stdout()),
+        }
+    }
+
+    /// Writes formatted text.
+    pub fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> Result<(), CliError> {
+        self.out.write_fmt(args).map_err(output_error)
+    }
+
+    /// Writes one value as pretty JSON and a newline.
+    pub fn json<T: serde::Serialize>(&mut self, value: &T) -> Result<(), CliError> {
+        self.json_inline(value)?;
+        self.write_fmt(format_args!("\n"))
+    }
+
+    /// Writes one value as pretty JSON, without a newline (an element of a streamed array).
+    pub fn json_inline<T: serde::Serialize>(&mut self, value: &T) -> Result<(), CliError> {
+        serde_json::to_writer_pretty(&mut self.out, value).map_err(|e| match e.io_error_kind() {
+            Some(kind) => output_error(std::io::Error::from(kind)),
+            None => CliError::coded(codes::internal::INTERNAL, None, e),
+        })
+    }
+
+    /// Flushes; call before the command returns so late write errors are reported.
+    pub fn finish(mut self) -> Result<(), CliError> {
+        self.out.flush().map_err(output_error)
+    }
+}
+
+fn output_error(e: std::io::Error) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return CliError {
+            failure: Failure::PipeClosed,
+            code: codes::io::WRITE_FAILED,
+            message: "standard output was closed".into(),
+        };
+    }
+    CliError::coded(
+        codes::io::WRITE_FAILED,
+        None,
+        format!("cannot write to standard output: {e}"),
+    )
+}
+
+/// One line on stderr; a failure to write it is ignored (there is nowhere left to report it).
+pub fn note(args: fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr(), "{args}");
 }

@@ -1,6 +1,8 @@
 //! `enrollkit`: inspect, convert, sign, verify, lint and simulate Apple enrollment profiles
 //! and Windows provisioning answer files.
 //!
+//! Every command translates its arguments into a use case of the `enrollkit` facade and its
+//! result into text or JSON; the composing happens there, once, for the CLI and the bindings.
 //! Exit codes: 0 success, 1 invalid input or a failed check, 2 bad usage.
 
 mod commands;
@@ -26,7 +28,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Show whether a profile is signed, its top-level keys and its payloads.
+    /// Show whether a profile is signed, its top-level keys, its payloads and MDM settings.
     Inspect(inspect::Args),
     /// Convert a profile to XML, binary plist or JSON.
     Convert(convert::Args),
@@ -48,8 +50,12 @@ enum Command {
     Decrypt(cms::DecryptArgs),
     /// Lint profiles against Apple's schema for a target device (exit 1 on any error finding).
     Lint(lint::LintArgs),
-    /// Predict what a device does with NEW given its installed profiles (exit 1 if rejected).
+    /// Predict what a device does with NEW given its installed profiles, lint included (exit 1 if rejected).
     CheckInstall(lint::CheckInstallArgs),
+    /// List every code enrollkit emits, with area, severity, meaning and remediation.
+    Codes(codes::CodesArgs),
+    /// Explain one code (exit 1 for an unknown code).
+    Explain(codes::ExplainArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,11 +73,14 @@ fn main() -> ExitCode {
         Command::Decrypt(args) => cms::run_decrypt(args),
         Command::Lint(args) => lint::run_lint(args),
         Command::CheckInstall(args) => lint::run_check_install(args),
+        Command::Codes(args) => codes::run_codes(args),
+        Command::Explain(args) => codes::run_explain(args),
     };
     match result {
         Ok(code) => code,
+        Err(err) if err.failure == error::Failure::PipeClosed => err.exit_code(),
         Err(err) => {
-            eprintln!("enrollkit: {err}");
+            io::note(format_args!("enrollkit: {err}"));
             err.exit_code()
         }
     }

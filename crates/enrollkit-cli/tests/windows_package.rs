@@ -141,5 +141,5 @@ fn usage_and_input_errors() {
     std::fs::write(&not_xml, "<plist/>").unwrap();
     let run = enrollkit(&["windows-package", "--check", path(&not_xml)]);
     assert_eq!(run.status.code(), Some(1));
-    assert!(String::from_utf8(run.stderr).unwrap().contains("PPKGP007"));
+    assert!(String::from_utf8(run.stderr).unwrap().contains("PPKG107"));
 }

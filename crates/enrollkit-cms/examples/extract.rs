@@ -1,5 +1,7 @@
 //! Print the attached content of a CMS SignedData file (no verification).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+use enrollkit_cms::Coded;
+
 fn main() {
     let path = std::env::args().nth(1).expect("usage: extract FILE");
     let bytes = std::fs::read(path).unwrap();

@@ -1,5 +1,8 @@
 //! The crate's error type.
 
+use enrollkit_diagnostic::codes::cms as codes;
+use enrollkit_diagnostic::{Code, Coded};
+
 /// Everything that can go wrong in this crate. Messages never contain key material or passwords.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -63,25 +66,24 @@ pub enum CmsError {
     Encoding(String),
 }
 
-impl CmsError {
-    /// A stable machine-readable code for this error (documented in the crate docs).
-    pub fn code(&self) -> &'static str {
+impl Coded for CmsError {
+    fn code(&self) -> Code {
         match self {
-            CmsError::Malformed(_) => "cms.malformed",
-            CmsError::TooLarge { .. } => "cms.too_large",
-            CmsError::UnexpectedContentType { .. } => "cms.unexpected_content_type",
-            CmsError::Detached => "cms.detached",
-            CmsError::NotIdData(_) => "cms.not_id_data",
-            CmsError::BadKey(_) => "cms.bad_key",
-            CmsError::BadCertificate(_) => "cms.bad_certificate",
-            CmsError::KeyCertMismatch => "cms.key_cert_mismatch",
-            CmsError::Pkcs12(_) => "cms.pkcs12",
-            CmsError::Unsupported(_) => "cms.unsupported",
-            CmsError::Signing(_) => "cms.signing_failed",
-            CmsError::BadTime(_) => "cms.bad_time",
-            CmsError::Encryption(_) => "cms.encryption_failed",
-            CmsError::Decryption(_) => "cms.decryption_failed",
-            CmsError::Encoding(_) => "cms.encoding_failed",
+            CmsError::Malformed(_) => codes::MALFORMED,
+            CmsError::TooLarge { .. } => codes::TOO_LARGE,
+            CmsError::UnexpectedContentType { .. } => codes::UNEXPECTED_CONTENT_TYPE,
+            CmsError::Detached => codes::DETACHED,
+            CmsError::NotIdData(_) => codes::NOT_ID_DATA,
+            CmsError::BadKey(_) => codes::BAD_KEY,
+            CmsError::BadCertificate(_) => codes::BAD_CERTIFICATE,
+            CmsError::KeyCertMismatch => codes::KEY_CERT_MISMATCH,
+            CmsError::Pkcs12(_) => codes::PKCS12,
+            CmsError::Unsupported(_) => codes::UNSUPPORTED,
+            CmsError::Signing(_) => codes::SIGNING_FAILED,
+            CmsError::BadTime(_) => codes::BAD_TIME,
+            CmsError::Encryption(_) => codes::ENCRYPTION_FAILED,
+            CmsError::Decryption(_) => codes::DECRYPTION_FAILED,
+            CmsError::Encoding(_) => codes::ENCODING_FAILED,
         }
     }
 }

@@ -49,30 +49,11 @@
 //!
 //! # Codes
 //!
-//! Errors ([`CmsError::code`]) and verdict reasons ([`VerdictReason::code`]) share one namespace:
-//!
-//! | code | meaning |
-//! |---|---|
-//! | `cms.malformed` | not parseable DER/BER CMS (also a verdict reason: `Invalid`) |
-//! | `cms.too_large` | input over [`MAX_INPUT_BYTES`] |
-//! | `cms.unexpected_content_type` | ContentInfo is not SignedData / EnvelopedData |
-//! | `cms.detached` | SignedData without attached content |
-//! | `cms.not_id_data` | eContentType is not id-data |
-//! | `cms.bad_key` / `cms.bad_certificate` / `cms.key_cert_mismatch` | identity input problems |
-//! | `cms.pkcs12` | PKCS#12 could not be opened (wrong password, unsupported algorithm, no key) |
-//! | `cms.unsupported` | unsupported key, curve, size or structure |
-//! | `cms.signing_failed` / `cms.bad_time` / `cms.encoding_failed` | signing problems |
-//! | `cms.encryption_failed` / `cms.decryption_failed` | EnvelopedData problems |
-//! | `cms.no_signer` / `cms.multiple_signers` | `Invalid`: zero or several SignerInfos |
-//! | `cms.bad_version` / `cms.bad_digest_algorithms` / `cms.bad_attributes` | `Invalid`: fields inconsistent with RFC 5652 |
-//! | `cms.unsupported_algorithm` | `Invalid`: digest/signature algorithm not accepted (SHA-1 is not) |
-//! | `cms.content_type_mismatch` | `Invalid`: content-type attribute differs from eContentType |
-//! | `cms.digest_mismatch` | `Invalid`: content was modified |
-//! | `cms.bad_signature` | `Invalid`: signature does not verify |
-//! | `cms.signer_certificate_missing` | `NotVerified`: signer certificate not in the message |
-//! | `cms.expired` / `cms.not_yet_valid` | `NotVerified`: a chain certificate is outside its validity |
-//! | `cms.key_usage` | `NotVerified`: signer key usage excludes digitalSignature/nonRepudiation |
-//! | `cms.untrusted` | `NotVerified`: no chain to a trust anchor within the length bound |
+//! Errors ([`CmsError`], through [`Coded::code`]) and verdict reasons ([`VerdictReason::code`])
+//! use the `CMS` family of the one registry in `enrollkit-diagnostic`: `CMS001`–`CMS015` for
+//! errors (malformed input, identities, signing, encryption), `CMS101`–`CMS114` for the reasons
+//! behind `Invalid` and `NotVerified`. The table with meaning and remediation is generated into
+//! `docs/codes.md`; `enrollkit explain CMS109` prints one entry.
 #![forbid(unsafe_code)]
 
 mod derw;
@@ -86,6 +67,7 @@ mod throwaway;
 mod verify;
 
 pub use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+pub use enrollkit_diagnostic::{Code, Coded};
 pub use envelope::{ContentEncryption, decrypt, encrypt};
 pub use error::CmsError;
 pub use identity::{
@@ -96,5 +78,6 @@ pub use parse::{MAX_INPUT_BYTES, extract_signed_content, looks_like_cms};
 pub use sign::{CmsSigner, DigestAlgorithm, SignOptions, sign};
 pub use throwaway::{ThrowawayIdentity, certificate_pem, generate_throwaway_identity};
 pub use verify::{
-    TrustAnchors, Verdict, VerdictReason, Verification, Verifier, VerifyOptions, verify,
+    Integrity, TrustAnchors, Verdict, VerdictReason, Verification, Verifier, VerifyOptions,
+    check_integrity, signer_certificates, verify,
 };

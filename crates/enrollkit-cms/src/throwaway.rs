@@ -182,6 +182,7 @@ mod tests {
     use super::*;
     use crate::{SignOptions, TrustAnchors, Verdict, VerifyOptions, sign, verify};
     use der::Decode;
+    use enrollkit_diagnostic::Coded;
     use x509_cert::Certificate;
     use x509_cert::ext::pkix::{
         AuthorityKeyIdentifier, BasicConstraints as Bc, KeyUsage, KeyUsages, SubjectKeyIdentifier,
@@ -245,13 +246,13 @@ mod tests {
             assert_eq!(result.verdict, Verdict::Verified, "{alg:?}");
             // Outside the validity window the same message is not trusted.
             let late = verify(&signed, &VerifyOptions::new(&anchors, at(T + 2 * 86_400)));
-            assert_eq!(late.verdict.reason().unwrap().code, "cms.expired");
+            assert_eq!(late.verdict.reason().unwrap().code, "CMS111");
             // Another throwaway root is not an anchor for this leaf.
             let other =
                 generate_throwaway_identity("Demo Signer", "enrollkit", at(T), DAY, alg).unwrap();
             let wrong = TrustAnchors::new(vec![other.root_certificate]).unwrap();
             let result = verify(&signed, &VerifyOptions::new(&wrong, at(T + 60)));
-            assert_eq!(result.verdict.reason().unwrap().code, "cms.untrusted");
+            assert_eq!(result.verdict.reason().unwrap().code, "CMS114");
         }
     }
 
@@ -276,13 +277,10 @@ mod tests {
                 .unwrap_err()
                 .code()
         };
-        assert_eq!(
-            code(" ", at(T), DAY, KeyAlgorithm::EcP256),
-            "cms.bad_certificate"
-        );
+        assert_eq!(code(" ", at(T), DAY, KeyAlgorithm::EcP256), "CMS007");
         assert_eq!(
             code("a", at(T), Duration::ZERO, KeyAlgorithm::EcP256),
-            "cms.bad_time"
+            "CMS012"
         );
         assert_eq!(
             code(
@@ -291,11 +289,11 @@ mod tests {
                 Duration::from_secs(u64::MAX / 4),
                 KeyAlgorithm::EcP256
             ),
-            "cms.bad_time"
+            "CMS012"
         );
         assert_eq!(
             code("a", at(T), DAY, KeyAlgorithm::Rsa { bits: 1024 }),
-            "cms.unsupported"
+            "CMS010"
         );
     }
 }

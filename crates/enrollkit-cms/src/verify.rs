@@ -10,6 +10,10 @@ use der::{Decode, Encode};
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier};
 
+use enrollkit_diagnostic::codes::cms as codes;
+use enrollkit_diagnostic::codes::internal as codes_internal;
+use enrollkit_diagnostic::{Code, Coded};
+
 use crate::CmsError;
 use crate::identity::{KeyAlgorithm, cert_public_key};
 use crate::oids;
@@ -22,8 +26,8 @@ use crate::sign::DigestAlgorithm;
 /// Why a message is not `Verified`: a stable code plus a human-readable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerdictReason {
-    /// Stable code, e.g. `cms.bad_signature` (see the crate docs table).
-    pub code: &'static str,
+    /// Stable code from the registry, e.g. `CMS109` (`docs/codes.md`).
+    pub code: Code,
     /// What went wrong, in words.
     pub message: String,
 }
@@ -64,7 +68,7 @@ impl Verdict {
             _ => None,
         }
     }
-    fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    fn invalid(code: Code, message: impl Into<String>) -> Self {
         Verdict::Invalid {
             reason: VerdictReason {
                 code,
@@ -72,7 +76,7 @@ impl Verdict {
             },
         }
     }
-    fn not_verified(code: &'static str, message: impl Into<String>) -> Self {
+    fn not_verified(code: Code, message: impl Into<String>) -> Self {
         Verdict::NotVerified {
             reason: VerdictReason {
                 code,
@@ -406,48 +410,13 @@ fn verify_parsed(
     cache: Option<&Mutex<CertCache>>,
 ) -> Verification {
     let certs = message_certificates(sd, cache);
-    let mut result = Verification {
-        verdict: Verdict::Unsigned,
-        content: sd.econtent.map(<[u8]>::to_vec),
-        signer_chain: Vec::new(),
-    };
-    let econtent_type = sd.econtent_type;
-    if econtent_type != oids::ID_DATA {
-        result.verdict = Verdict::invalid(
-            "cms.not_id_data",
-            format!("encapsulated content type is {econtent_type}, expected id-data"),
-        );
-        return result;
-    }
-    let Some(econtent) = sd.econtent else {
-        result.verdict =
-            Verdict::invalid("cms.detached", "no attached content (detached signature)");
-        return result;
-    };
-    let signer = match sd.signers.as_slice() {
-        [] => {
-            result.verdict = Verdict::invalid("cms.no_signer", "SignedData has no SignerInfo");
-            return result;
-        }
-        [one] => one,
-        _ => {
-            result.verdict = Verdict::invalid(
-                "cms.multiple_signers",
-                "more than one SignerInfo is not supported for profiles",
-            );
-            return result;
-        }
-    };
-    if let Err(v) = check_versions_and_digests(sd, signer) {
-        result.verdict = v;
-        return result;
-    }
-    match check_signer(signer, econtent, econtent_type, &certs) {
-        Err(v) => {
-            result.verdict = v;
-            result.signer_chain = all_ders(&certs);
-            result
-        }
+    let content = sd.econtent.map(<[u8]>::to_vec);
+    match intact_signer(sd, &certs) {
+        Err((verdict, chain)) => Verification {
+            verdict,
+            content,
+            signer_chain: chain,
+        },
         Ok(signer_idx) => {
             let (mut verdict, chain) = build_chain(signer_idx, &certs, options);
             if verdict == Verdict::Verified
@@ -455,11 +424,134 @@ fn verify_parsed(
             {
                 verdict = v;
             }
-            result.verdict = verdict;
-            result.signer_chain = chain;
-            result
+            Verification {
+                verdict,
+                content,
+                signer_chain: chain,
+            }
         }
     }
+}
+
+/// Every check that does not need trust anchors or a time: the structure, the digest and the
+/// signature with the signer certificate the message carries. Returns the signer's index, or
+/// the verdict with the certificates to report (all of them once the signer is looked for).
+fn intact_signer(
+    sd: &SignedDataView<'_>,
+    certs: &[Arc<CertInfo>],
+) -> Result<usize, (Verdict, Vec<Vec<u8>>)> {
+    let econtent_type = sd.econtent_type;
+    if econtent_type != oids::ID_DATA {
+        let v = Verdict::invalid(
+            codes::NOT_ID_DATA,
+            format!("encapsulated content type is {econtent_type}, expected id-data"),
+        );
+        return Err((v, Vec::new()));
+    }
+    let Some(econtent) = sd.econtent else {
+        let v = Verdict::invalid(codes::DETACHED, "no attached content (detached signature)");
+        return Err((v, Vec::new()));
+    };
+    let signer = match sd.signers.as_slice() {
+        [] => {
+            let v = Verdict::invalid(codes::NO_SIGNER, "SignedData has no SignerInfo");
+            return Err((v, Vec::new()));
+        }
+        [one] => one,
+        _ => {
+            let v = Verdict::invalid(
+                codes::MULTIPLE_SIGNERS,
+                "more than one SignerInfo is not supported for profiles",
+            );
+            return Err((v, Vec::new()));
+        }
+    };
+    check_versions_and_digests(sd, signer).map_err(|v| (v, Vec::new()))?;
+    check_signer(signer, econtent, econtent_type, certs).map_err(|v| (v, all_ders(certs)))
+}
+
+/// Whether a signed message is intact, judged without trust anchors or a clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integrity {
+    /// `Ok` when the structure, the message digest and the signature verify with the signer
+    /// certificate the message carries; otherwise why not (the same reasons [`verify`] gives).
+    pub intact: Result<(), VerdictReason>,
+    /// DER certificates: the signer first when it was found, then the message's others.
+    pub signer_chain: Vec<Vec<u8>>,
+}
+
+/// Checks that a CMS SignedData message is intact — what a device checks before it compares
+/// the signer of a replacement with the installed profile's — without judging trust or
+/// validity dates, so it needs no anchors and no time.
+///
+/// ```
+/// # use std::time::{Duration, SystemTime};
+/// # use enrollkit_cms::*;
+/// # fn main() -> Result<(), CmsError> {
+/// # let (key_pem, cert_pem) = (include_bytes!("../tests/data/p256.key"), include_bytes!("../tests/data/p256.pem"));
+/// # let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+/// let mut signed = sign(b"<plist/>", &SigningIdentity::from_pem_or_der(key_pem, cert_pem, &[])?, SignOptions::default(), t)?;
+/// assert!(check_integrity(&signed).intact.is_ok());
+/// let at = signed.windows(8).position(|w| w == b"<plist/>").unwrap();
+/// signed[at + 1] ^= 1;
+/// assert_eq!(check_integrity(&signed).intact.unwrap_err().code, "CMS108");
+/// # Ok(()) }
+/// ```
+pub fn check_integrity(bytes: &[u8]) -> Integrity {
+    with_signed_data(bytes, |sd| match sd {
+        Err(e) => Integrity {
+            intact: Err(VerdictReason {
+                code: e.code(),
+                message: e.to_string(),
+            }),
+            signer_chain: Vec::new(),
+        },
+        Ok(sd) => {
+            let certs = message_certificates(&sd, None);
+            match intact_signer(&sd, &certs) {
+                Ok(signer) => Integrity {
+                    intact: Ok(()),
+                    signer_chain: signer_first(&certs, signer),
+                },
+                Err((verdict, chain)) => Integrity {
+                    intact: Err(verdict.reason().cloned().unwrap_or(VerdictReason {
+                        code: codes_internal::INTERNAL,
+                        message: "no reason".into(),
+                    })),
+                    signer_chain: chain,
+                },
+            }
+        }
+    })
+}
+
+/// The certificates of a CMS SignedData message, the signer's first when its identifier names
+/// one of them, then the others in message order. Nothing is verified: this only reads, for
+/// example the identity of an installed profile.
+pub fn signer_certificates(bytes: &[u8]) -> Result<Vec<Vec<u8>>, CmsError> {
+    with_signed_data(bytes, |sd| {
+        let sd = sd?;
+        let certs = message_certificates(&sd, None);
+        let signer = match sd.signers.as_slice() {
+            [one] => find_signer(one.sid, &certs).ok(),
+            _ => None,
+        };
+        Ok(match signer {
+            Some(i) => signer_first(&certs, i),
+            None => all_ders(&certs),
+        })
+    })
+}
+
+fn signer_first(certs: &[Arc<CertInfo>], signer: usize) -> Vec<Vec<u8>> {
+    let mut out = Vec::with_capacity(certs.len());
+    out.extend(certs.get(signer).map(|c| c.der.clone()));
+    for (i, c) in certs.iter().enumerate() {
+        if i != signer {
+            out.push(c.der.clone());
+        }
+    }
+    out
 }
 
 /// Certificates the chain did not use must not be corrupt either, so that no byte of a
@@ -475,7 +567,7 @@ fn check_other_certificates(
 ) -> Result<(), Verdict> {
     if sd.certificates.len() != certs.len() {
         return Err(Verdict::invalid(
-            "cms.bad_certificate",
+            codes::BAD_CERTIFICATE,
             "a certificate in the message is not a well-formed X.509 certificate",
         ));
     }
@@ -492,7 +584,7 @@ fn check_other_certificates(
         // RFC 5280 §4.1.1.2: the outer algorithm must equal the one inside the signed part.
         if cert.signature_algorithm() != cert.tbs_certificate().signature() {
             return Err(Verdict::invalid(
-                "cms.bad_certificate",
+                codes::BAD_CERTIFICATE,
                 format!(
                     "certificate {index} in the message names two different signature algorithms"
                 ),
@@ -507,7 +599,7 @@ fn check_other_certificates(
         if !issuers.is_empty() && signature_algorithm_supported(cert) {
             if !issuers.iter().any(|i| issued_by(info, i)) {
                 return Err(Verdict::invalid(
-                    "cms.bad_certificate",
+                    codes::BAD_CERTIFICATE,
                     format!(
                         "certificate {index} in the message has a signature that does not verify"
                     ),
@@ -526,7 +618,7 @@ fn check_other_certificates(
         });
         if same_identity.next().is_some() {
             return Err(Verdict::invalid(
-                "cms.bad_certificate",
+                codes::BAD_CERTIFICATE,
                 format!(
                     "certificate {index} in the message names an unknown issuer but copies the \
                      subject and key of another certificate"
@@ -559,14 +651,14 @@ fn check_versions_and_digests(sd: &SignedDataView<'_>, si: &SignerView<'_>) -> R
         Some(&SID_KEY_IDENTIFIER) => CmsVersion::V3,
         _ => {
             return Err(Verdict::invalid(
-                "cms.malformed",
+                codes::MALFORMED,
                 "signer identifier is neither issuerAndSerialNumber nor subjectKeyIdentifier",
             ));
         }
     };
     if si.version != expected_si {
         return Err(Verdict::invalid(
-            "cms.bad_version",
+            codes::BAD_VERSION,
             format!(
                 "SignerInfo version {:?} does not match its signer identifier",
                 si.version
@@ -575,7 +667,7 @@ fn check_versions_and_digests(sd: &SignedDataView<'_>, si: &SignerView<'_>) -> R
     }
     if sd.version != expected_si {
         return Err(Verdict::invalid(
-            "cms.bad_version",
+            codes::BAD_VERSION,
             format!(
                 "SignedData version {:?}, expected {:?} (RFC 5652 §5.1)",
                 sd.version, expected_si
@@ -584,7 +676,7 @@ fn check_versions_and_digests(sd: &SignedDataView<'_>, si: &SignerView<'_>) -> R
     }
     if sd.has_crls {
         return Err(Verdict::invalid(
-            "cms.unsupported",
+            codes::UNSUPPORTED,
             "revocation information in SignedData is not supported",
         ));
     }
@@ -594,7 +686,7 @@ fn check_versions_and_digests(sd: &SignedDataView<'_>, si: &SignerView<'_>) -> R
             || alg.parameters.is_some_and(|p| !p.is_null())
         {
             return Err(Verdict::invalid(
-                "cms.unsupported_algorithm",
+                codes::UNSUPPORTED_ALGORITHM,
                 format!("digest algorithm {} in digestAlgorithms", alg.oid),
             ));
         }
@@ -602,13 +694,13 @@ fn check_versions_and_digests(sd: &SignedDataView<'_>, si: &SignerView<'_>) -> R
     }
     if !found {
         return Err(Verdict::invalid(
-            "cms.bad_digest_algorithms",
+            codes::BAD_DIGEST_ALGORITHMS,
             "the signer's digest algorithm is not listed in digestAlgorithms",
         ));
     }
     if si.digest_alg.parameters.is_some_and(|p| !p.is_null()) {
         return Err(Verdict::invalid(
-            "cms.unsupported_algorithm",
+            codes::UNSUPPORTED_ALGORITHM,
             "digest algorithm parameters must be absent or NULL",
         ));
     }
@@ -620,13 +712,13 @@ fn check_versions_and_digests(sd: &SignedDataView<'_>, si: &SignerView<'_>) -> R
         .is_some_and(|p| !p.is_null())
     {
         return Err(Verdict::invalid(
-            "cms.unsupported_algorithm",
+            codes::UNSUPPORTED_ALGORITHM,
             "signature algorithm parameters must be absent or NULL",
         ));
     }
     if si.has_unsigned_attrs {
         return Err(Verdict::invalid(
-            "cms.unsupported",
+            codes::UNSUPPORTED,
             "unsigned attributes are not accepted (they are not covered by the signature)",
         ));
     }
@@ -643,7 +735,7 @@ fn find_attr<'a>(
             (None, [one]) => found = Some(*one),
             _ => {
                 return Err(Verdict::invalid(
-                    "cms.bad_attributes",
+                    codes::BAD_ATTRIBUTES,
                     format!("attribute {oid} must occur once with one value"),
                 ));
             }
@@ -661,7 +753,7 @@ fn check_signer(
 ) -> Result<usize, Verdict> {
     let Some(digest_alg) = DigestAlgorithm::from_oid(si.digest_alg.oid) else {
         return Err(Verdict::invalid(
-            "cms.unsupported_algorithm",
+            codes::UNSUPPORTED_ALGORITHM,
             format!(
                 "digest algorithm {} (SHA-256/384/512 are accepted)",
                 si.digest_alg.oid
@@ -671,20 +763,23 @@ fn check_signer(
     let signer_idx = find_signer(si.sid, certs)?;
     let signer = certs
         .get(signer_idx)
-        .ok_or_else(|| Verdict::invalid("cms.internal", "signer index"))?;
+        .ok_or_else(|| Verdict::invalid(codes_internal::INTERNAL, "signer index"))?;
 
     let signed_attrs_der;
     let signed_message: &[u8] = match &si.signed_attrs {
         Some(signed) => {
             let ct = find_attr(&signed.attrs, oids::ID_CONTENT_TYPE)?.ok_or_else(|| {
-                Verdict::invalid("cms.bad_attributes", "signed attributes lack content-type")
+                Verdict::invalid(codes::BAD_ATTRIBUTES, "signed attributes lack content-type")
             })?;
             let ct_oid: ObjectIdentifier = ct.decode_as().map_err(|_| {
-                Verdict::invalid("cms.bad_attributes", "content-type attribute is not an OID")
+                Verdict::invalid(
+                    codes::BAD_ATTRIBUTES,
+                    "content-type attribute is not an OID",
+                )
             })?;
             if ct_oid != econtent_type {
                 return Err(Verdict::invalid(
-                    "cms.content_type_mismatch",
+                    codes::CONTENT_TYPE_MISMATCH,
                     format!(
                         "content-type attribute {ct_oid} differs from eContentType {econtent_type} (RFC 5652 §11.1)"
                     ),
@@ -692,20 +787,20 @@ fn check_signer(
             }
             let md = find_attr(&signed.attrs, oids::ID_MESSAGE_DIGEST)?.ok_or_else(|| {
                 Verdict::invalid(
-                    "cms.bad_attributes",
+                    codes::BAD_ATTRIBUTES,
                     "signed attributes lack message-digest",
                 )
             })?;
             let md: &OctetStringRef = md.decode_as().map_err(|_| {
                 Verdict::invalid(
-                    "cms.bad_attributes",
+                    codes::BAD_ATTRIBUTES,
                     "message-digest attribute is not an OCTET STRING",
                 )
             })?;
             let actual = digest::digest(digest_alg.aws(), econtent);
             if md.as_bytes() != actual.as_ref() {
                 return Err(Verdict::invalid(
-                    "cms.digest_mismatch",
+                    codes::DIGEST_MISMATCH,
                     "message digest does not match the content (content was modified)",
                 ));
             }
@@ -723,7 +818,7 @@ fn check_signer(
     let alg = signature_verification_alg(si.signature_algorithm.oid, digest_alg, *key_alg)
         .ok_or_else(|| {
             Verdict::invalid(
-                "cms.unsupported_algorithm",
+                codes::UNSUPPORTED_ALGORITHM,
                 format!(
                     "signature algorithm {} with this key",
                     si.signature_algorithm.oid
@@ -732,7 +827,7 @@ fn check_signer(
         })?;
     if !signer.verify_signature(alg, signed_message, si.signature) {
         return Err(Verdict::invalid(
-            "cms.bad_signature",
+            codes::BAD_SIGNATURE,
             "the signature does not verify with the signer certificate's key",
         ));
     }
@@ -747,13 +842,13 @@ fn find_signer(sid: RawTlv<'_>, certs: &[Arc<CertInfo>]) -> Result<usize, Verdic
         return Ok(i);
     }
     let sid = cms::signed_data::SignerIdentifier::from_der(sid.0)
-        .map_err(|e| Verdict::invalid("cms.malformed", format!("signer identifier: {e}")))?;
+        .map_err(|e| Verdict::invalid(codes::MALFORMED, format!("signer identifier: {e}")))?;
     certs
         .iter()
         .position(|c| matches_sid(&sid, &c.cert))
         .ok_or_else(|| {
             Verdict::not_verified(
-                "cms.signer_certificate_missing",
+                codes::SIGNER_CERTIFICATE_MISSING,
                 "the signer certificate is not included in the message",
             )
         })
@@ -840,7 +935,7 @@ fn check_validity(cert: &Certificate, at: SystemTime, what: &str) -> Result<(), 
     let now = unix(at).unwrap_or_default();
     if now < v.not_before.to_unix_duration() {
         return Err(Verdict::not_verified(
-            "cms.not_yet_valid",
+            codes::NOT_YET_VALID,
             format!(
                 "{what} certificate is not yet valid (notBefore {})",
                 v.not_before
@@ -849,7 +944,7 @@ fn check_validity(cert: &Certificate, at: SystemTime, what: &str) -> Result<(), 
     }
     if now > v.not_after.to_unix_duration() {
         return Err(Verdict::not_verified(
-            "cms.expired",
+            codes::EXPIRED,
             format!("{what} certificate expired (notAfter {})", v.not_after),
         ));
     }
@@ -937,7 +1032,10 @@ fn build_chain(
         out
     };
     let Some(signer) = certs.get(signer_idx) else {
-        return (Verdict::invalid("cms.internal", "signer index"), Vec::new());
+        return (
+            Verdict::invalid(codes_internal::INTERNAL, "signer index"),
+            Vec::new(),
+        );
     };
     if let Err(v) = check_validity(&signer.cert, options.time, "signer") {
         return (v, fallback(&chain_idx));
@@ -947,7 +1045,7 @@ fn build_chain(
     {
         return (
             Verdict::not_verified(
-                "cms.key_usage",
+                codes::KEY_USAGE,
                 "signer certificate key usage allows neither digitalSignature nor nonRepudiation",
             ),
             fallback(&chain_idx),
@@ -996,7 +1094,7 @@ fn build_chain(
     }
     (
         Verdict::not_verified(
-            "cms.untrusted",
+            codes::UNTRUSTED,
             "the signer does not chain to a trusted anchor",
         ),
         fallback(&chain_idx),

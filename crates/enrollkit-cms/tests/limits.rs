@@ -2,6 +2,7 @@
 //! Each hostile input gives a clean verdict or error with its code, never a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use enrollkit_cms::Coded;
 use std::path::Path;
 use std::process::Command;
 use std::time::SystemTime;
@@ -116,7 +117,7 @@ fn chain_length_is_bounded() {
         "{:?}",
         result.verdict
     );
-    assert_eq!(result.verdict.reason().unwrap().code, "cms.untrusted");
+    assert_eq!(result.verdict.reason().unwrap().code, "CMS114");
 
     // The same message with room for the whole chain verifies: the bound is what refused it.
     let roomy = VerifyOptions {
@@ -152,9 +153,9 @@ fn ber_nesting_depth_is_bounded() {
         let hostile = deep_ber(10_000, tag);
         let result = verify(&hostile, &VerifyOptions::new(&anchors, time));
         assert_eq!(result.verdict.label(), "Invalid", "{:?}", result.verdict);
-        assert_eq!(result.verdict.reason().unwrap().code, "cms.malformed");
+        assert_eq!(result.verdict.reason().unwrap().code, "CMS001");
         let err = extract_signed_content(&hostile).unwrap_err();
-        assert_eq!(err.code(), "cms.malformed", "{err}");
+        assert_eq!(err.code(), "CMS001", "{err}");
     }
 }
 
@@ -163,11 +164,11 @@ fn input_size_is_bounded() {
     let mut huge = deep_ber(1, 0x30);
     huge.resize(MAX_INPUT_BYTES + 1, 0);
     let err = extract_signed_content(&huge).unwrap_err();
-    assert_eq!(err.code(), "cms.too_large", "{err}");
+    assert_eq!(err.code(), "CMS002", "{err}");
     let result = verify(
         &huge,
         &VerifyOptions::new(&TrustAnchors::default(), SystemTime::UNIX_EPOCH),
     );
     assert_eq!(result.verdict.label(), "Invalid");
-    assert_eq!(result.verdict.reason().unwrap().code, "cms.too_large");
+    assert_eq!(result.verdict.reason().unwrap().code, "CMS002");
 }

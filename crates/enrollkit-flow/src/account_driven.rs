@@ -411,6 +411,7 @@ pub fn check_enrollment_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use enrollkit_diagnostic::Coded;
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
@@ -513,7 +514,7 @@ mod tests {
     #[test]
     fn enrollment_request_checks() {
         let auth = url("https://login.example.com/auth");
-        let issued = Secret::new("tok-1").digest();
+        let issued = SecretDigest::of(&Secret::new("tok-1"));
         let good = Secret::new("Bearer tok-1");
         let wrong = Secret::new("Bearer tok-2");
         let base = EnrollmentRequest {

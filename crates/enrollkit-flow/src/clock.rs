@@ -118,20 +118,6 @@ impl Clock {
         }
     }
 
-    /// The clock a flow keeps after a step that advanced `self` to `advanced`: a rejected
-    /// event (`FLOW002`) is not accepted, so its time is not recorded either and the flow
-    /// comes back exactly as it was.
-    pub(crate) fn after_step(
-        self,
-        advanced: Clock,
-        diagnostics: &[enrollkit_diagnostic::Diagnostic],
-    ) -> Clock {
-        let rejected = diagnostics
-            .iter()
-            .any(|d| d.code == crate::codes::FlowCode::UnexpectedEvent.as_str());
-        if rejected { self } else { advanced }
-    }
-
     /// Checks `now` against the last accepted time without recording it (for queries).
     pub fn check(&self, now: Timestamp) -> Result<(), FlowError> {
         match self.last {
@@ -144,6 +130,7 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use enrollkit_diagnostic::Coded;
 
     #[test]
     fn rfc3339_round_trip_and_integer_input() {

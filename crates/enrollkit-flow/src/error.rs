@@ -1,13 +1,13 @@
 //! [`FlowError`]: failures of pure functions and of input parsing (flow transitions report
 //! failures as [`Diagnostic`]s instead).
 
-use enrollkit_diagnostic::Diagnostic;
+use enrollkit_diagnostic::{Code, Coded, Diagnostic};
 use thiserror::Error;
 
 use crate::clock::Timestamp;
-use crate::codes::FlowCode;
+use crate::codes;
 
-/// An error from a pure function of this crate. Every variant has a stable [`FlowError::code`]
+/// An error from a pure function of this crate. Every variant has a stable code ([`Coded::code`])
 /// from the crate's code table. Messages never contain secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FlowError {
@@ -27,9 +27,6 @@ pub enum FlowError {
         /// Why it was rejected.
         reason: String,
     },
-    /// An OS version could not be parsed.
-    #[error("invalid OS version {0:?}: expected major.minor[.patch]")]
-    OsVersion(String),
     /// Settings or policy are inconsistent.
     #[error("invalid configuration: {0}")]
     Configuration(String),
@@ -65,31 +62,31 @@ pub enum FlowError {
 }
 
 impl FlowError {
-    /// The entry of the code table this error belongs to.
-    pub fn flow_code(&self) -> FlowCode {
+    /// The registry entry this error belongs to.
+    fn registry_code(&self) -> Code {
         match self {
-            FlowError::ClockWentBackwards { .. } => FlowCode::ClockWentBackwards,
-            FlowError::Timestamp { .. } => FlowCode::InvalidTimestamp,
-            FlowError::OsVersion(_) => FlowCode::InvalidOsVersion,
-            FlowError::Configuration(_) => FlowCode::InvalidConfiguration,
-            FlowError::AccountName { .. } => FlowCode::InvalidAccountName,
-            FlowError::WellKnown(_) => FlowCode::WellKnownInvalid,
-            FlowError::UserIdentifier(_) => FlowCode::UserIdentifierInvalid,
-            FlowError::Challenge(_) => FlowCode::ChallengeInvalid,
-            FlowError::Callback(_) => FlowCode::CallbackInvalid,
-            FlowError::EnrollmentRequest(_) => FlowCode::EnrollmentRequestInvalid,
-            FlowError::BearerToken(_) => FlowCode::BearerTokenRejected,
-            FlowError::Scenario(_) => FlowCode::ScenarioInvalid,
+            FlowError::ClockWentBackwards { .. } => codes::CLOCK_WENT_BACKWARDS,
+            FlowError::Timestamp { .. } => codes::INVALID_TIMESTAMP,
+            FlowError::Configuration(_) => codes::INVALID_CONFIGURATION,
+            FlowError::AccountName { .. } => codes::INVALID_ACCOUNT_NAME,
+            FlowError::WellKnown(_) => codes::WELL_KNOWN_INVALID,
+            FlowError::UserIdentifier(_) => codes::USER_IDENTIFIER_INVALID,
+            FlowError::Challenge(_) => codes::CHALLENGE_INVALID,
+            FlowError::Callback(_) => codes::CALLBACK_INVALID,
+            FlowError::EnrollmentRequest(_) => codes::ENROLLMENT_REQUEST_INVALID,
+            FlowError::BearerToken(_) => codes::BEARER_TOKEN_REJECTED,
+            FlowError::Scenario(_) => codes::SCENARIO_INVALID,
         }
-    }
-
-    /// The stable code string, e.g. `FLOW001`.
-    pub fn code(&self) -> &'static str {
-        self.flow_code().as_str()
     }
 
     /// This error as a [`Diagnostic`] located at `key_path`.
     pub fn to_diagnostic(&self, key_path: &str) -> Diagnostic {
-        self.flow_code().at(key_path, self.to_string())
+        self.registry_code().at(key_path, self.to_string())
+    }
+}
+
+impl Coded for FlowError {
+    fn code(&self) -> Code {
+        self.registry_code()
     }
 }

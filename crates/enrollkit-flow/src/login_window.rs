@@ -25,13 +25,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{Clock, Timestamp};
-use crate::codes::FlowCode;
+use enrollkit_diagnostic::{Code, Coded};
+
+use crate::codes;
 use crate::error::FlowError;
 use crate::identity::{Identity, UserKey};
 use crate::naming::{DerivedAccount, DesktopOs, NamingError, NamingPolicy, derive_account};
 use crate::pin::PinPolicy;
 use crate::secret::{Secret, SecretDigest};
-use crate::transition::{Timed, Transition};
+use crate::transition::{Timed, Transition, timed_step};
 
 /// Permission level of the account created.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -244,7 +246,7 @@ pub struct LoginWindowView {
     pub sign_in_option: Option<String>,
     /// Why the option is not offered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden_because: Option<FlowCode>,
+    pub hidden_because: Option<Code>,
     /// Users, managed ones marked.
     pub users: Vec<UserTile>,
     /// Status items (new macOS login window only).
@@ -261,17 +263,17 @@ pub struct LoginWindowView {
 pub fn self_service_availability(
     policy: &ProvisioningPolicy,
     device: &DeviceState,
-) -> Result<(), FlowCode> {
+) -> Result<(), Code> {
     let p = policy.for_os(device.os);
     if !p.enabled || (device.os == DesktopOs::Macos && !p.new_login_window) {
-        return Err(FlowCode::SelfServiceDisabled);
+        return Err(codes::SELF_SERVICE_DISABLED);
     }
     if !p.allow_multiple_managed_users {
         if device.managed_users() > 0 {
-            return Err(FlowCode::ManagedUserPresent);
+            return Err(codes::MANAGED_USER_PRESENT);
         }
         if device.self_service_used {
-            return Err(FlowCode::SelfServiceAlreadyUsed);
+            return Err(codes::SELF_SERVICE_ALREADY_USED);
         }
     }
     Ok(())
@@ -459,7 +461,7 @@ pub struct Failed {
     /// The device (unchanged by the attempt).
     pub device: DeviceState,
     /// Why.
-    pub failure: FlowCode,
+    pub failure: Code,
 }
 
 /// The states of login-window provisioning.
@@ -482,13 +484,7 @@ type Step = Transition<LoginState, LoginAction>;
 
 fn reject(state: LoginState, event: &LoginEvent) -> Step {
     let name = state.name();
-    Transition::to(state).with_diagnostic(FlowCode::UnexpectedEvent.at(
-        "event",
-        format!(
-            "{} is not expected in state {name}; the state is unchanged",
-            event.name()
-        ),
-    ))
+    Transition::unexpected(state, name, event.name())
 }
 
 fn show(policy: &ProvisioningPolicy, state: LoginState) -> Step {
@@ -501,8 +497,12 @@ fn fail(
     device: DeviceState,
     diagnostic: enrollkit_diagnostic::Diagnostic,
 ) -> Step {
-    let failure = FlowCode::from_code(&diagnostic.code).unwrap_or(FlowCode::UnexpectedEvent);
-    show(policy, LoginState::Failed(Failed { device, failure })).with_diagnostic(diagnostic)
+    let failed = LoginState::Failed(Failed {
+        device,
+        failure: diagnostic.code,
+    });
+    let view = login_window_view(policy, failed.device());
+    Transition::failed(failed, diagnostic).with_action(LoginAction::ShowLoginWindow { view })
 }
 
 /// Events every "at the login window" state (idle, provisioned, failed) handles alike.
@@ -527,7 +527,7 @@ fn at_login_window(policy: &ProvisioningPolicy, state: LoginState, event: LoginE
                 }))
                 .with_action(LoginAction::OpenWebSignIn { title })
             }
-            Err(code) => Transition::to(state).with_diagnostic(code.diagnostic("device")),
+            Err(code) => Transition::rejected(state, code.diagnostic("device")),
         },
         other => reject(state, &other),
     }
@@ -580,7 +580,7 @@ impl Authenticating {
                     return fail(
                         policy,
                         self.device,
-                        FlowCode::LoginMfaRequired.diagnostic("event.mfa_completed"),
+                        codes::LOGIN_MFA_REQUIRED.diagnostic("event.mfa_completed"),
                     );
                 }
                 let p = policy.for_os(self.device.os);
@@ -592,7 +592,7 @@ impl Authenticating {
                 ) {
                     Ok(a) => a,
                     Err(NamingError::AlreadyExists { name }) => {
-                        let d = FlowCode::AccountAlreadyExists.at(
+                        let d = codes::ACCOUNT_ALREADY_EXISTS.at(
                             "device.accounts",
                             format!("Account already exists: {name}. Contact your admin."),
                         );
@@ -602,7 +602,7 @@ impl Authenticating {
                         return fail(
                             policy,
                             self.device,
-                            e.flow_code().at("event.identity", e.to_string()),
+                            e.code().at("event.identity", e.to_string()),
                         );
                     }
                 };
@@ -613,7 +613,7 @@ impl Authenticating {
                             return fail(
                                 policy,
                                 self.device,
-                                FlowCode::PasswordRequired.diagnostic("event.password"),
+                                codes::PASSWORD_REQUIRED.diagnostic("event.password"),
                             );
                         };
                         let prompt = LoginAction::PromptPasswordAndPin {
@@ -625,14 +625,14 @@ impl Authenticating {
                             device: self.device,
                             account,
                             user: identity.key(),
-                            password: password.digest(),
+                            password: SecretDigest::of(&password),
                         }))
                         .with_action(prompt)
                     }
                 }
             }
             LoginEvent::IdpFailed { reason } => {
-                let d = FlowCode::IdpSignInFailed
+                let d = codes::IDP_SIGN_IN_FAILED
                     .at("event.reason", format!("The IdP sign-in failed: {reason}"));
                 fail(policy, self.device, d)
             }
@@ -652,14 +652,12 @@ impl ConfirmingCredentials {
         match event {
             LoginEvent::CredentialsSubmitted { password, pin } => {
                 if !self.password.matches(&password) {
-                    let d = FlowCode::PasswordMismatch.diagnostic("event.password");
-                    return Transition::to(LoginState::ConfirmingCredentials(self))
-                        .with_diagnostic(d);
+                    let d = codes::PASSWORD_MISMATCH.diagnostic("event.password");
+                    return Transition::rejected(LoginState::ConfirmingCredentials(self), d);
                 }
                 if let Err(problem) = policy.for_os(self.device.os).pin.check(&pin) {
-                    let d = problem.flow_code().at("event.pin", problem.message());
-                    return Transition::to(LoginState::ConfirmingCredentials(self))
-                        .with_diagnostic(d);
+                    let d = problem.code().at("event.pin", problem.message());
+                    return Transition::rejected(LoginState::ConfirmingCredentials(self), d);
                 }
                 create(policy, self.device, self.account, self.user, at)
             }
@@ -754,13 +752,14 @@ impl LoginWindowFlow {
         policy: &ProvisioningPolicy,
         event: Timed<LoginEvent>,
     ) -> Transition<LoginWindowFlow, LoginAction> {
-        let mut clock = self.clock;
-        if let Err(e) = clock.advance(event.at) {
-            return Transition::to(self).with_diagnostic(e.to_diagnostic("at"));
-        }
-        let step = self.state.on_event(policy, event.at, event.event);
-        let clock = self.clock.after_step(clock, &step.diagnostics);
-        step.map_flow(|state| LoginWindowFlow { clock, state })
+        let Timed { at, event } = event;
+        timed_step(
+            self.clock,
+            self.state,
+            at,
+            |state| state.on_event(policy, at, event),
+            |clock, state| LoginWindowFlow { clock, state },
+        )
     }
 
     /// Checks internal consistency; returns what is wrong.

@@ -15,7 +15,9 @@ use thiserror::Error;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::codes::FlowCode;
+use enrollkit_diagnostic::{Code, Coded};
+
+use crate::codes;
 use crate::error::FlowError;
 use crate::identity::Identity;
 
@@ -133,18 +135,12 @@ pub enum NamingError {
     },
 }
 
-impl NamingError {
-    /// The code table entry.
-    pub fn flow_code(&self) -> FlowCode {
+impl Coded for NamingError {
+    fn code(&self) -> Code {
         match self {
-            NamingError::NoUsableClaim { .. } => FlowCode::NoUsableAccountName,
-            NamingError::AlreadyExists { .. } => FlowCode::AccountAlreadyExists,
+            NamingError::NoUsableClaim { .. } => codes::NO_USABLE_ACCOUNT_NAME,
+            NamingError::AlreadyExists { .. } => codes::ACCOUNT_ALREADY_EXISTS,
         }
-    }
-
-    /// The stable code string.
-    pub fn code(&self) -> &'static str {
-        self.flow_code().as_str()
     }
 }
 
@@ -303,6 +299,7 @@ pub fn derive_account(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use enrollkit_diagnostic::Coded;
 
     fn identity() -> Identity {
         let mut id = Identity::new("https://idp.example.com", "00u1abcd");

@@ -7,7 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::FlowCode;
+use enrollkit_diagnostic::Code;
+
+use crate::codes;
 use crate::error::FlowError;
 use crate::secret::Secret;
 
@@ -60,11 +62,11 @@ pub enum PinProblem {
 
 impl PinProblem {
     /// The code table entry.
-    pub fn flow_code(self) -> FlowCode {
+    pub fn code(self) -> Code {
         match self {
-            PinProblem::TooShort { .. } | PinProblem::TooLong { .. } => FlowCode::PinLength,
-            PinProblem::NotDigits => FlowCode::PinCharacters,
-            PinProblem::ConstantStep { .. } => FlowCode::PinPattern,
+            PinProblem::TooShort { .. } | PinProblem::TooLong { .. } => codes::PIN_LENGTH,
+            PinProblem::NotDigits => codes::PIN_CHARACTERS,
+            PinProblem::ConstantStep { .. } => codes::PIN_PATTERN,
         }
     }
 
@@ -144,6 +146,7 @@ impl PinPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use enrollkit_diagnostic::Coded;
 
     fn check(pin: &str) -> Result<(), PinProblem> {
         PinPolicy::default().check(&Secret::new(pin))
@@ -191,13 +194,10 @@ mod tests {
 
     #[test]
     fn problems_map_to_codes() {
+        assert_eq!(PinProblem::TooShort { min: 6 }.code().as_str(), "FLOW207");
+        assert_eq!(PinProblem::NotDigits.code().as_str(), "FLOW208");
         assert_eq!(
-            PinProblem::TooShort { min: 6 }.flow_code().as_str(),
-            "FLOW207"
-        );
-        assert_eq!(PinProblem::NotDigits.flow_code().as_str(), "FLOW208");
-        assert_eq!(
-            PinProblem::ConstantStep { step: 1 }.flow_code().as_str(),
+            PinProblem::ConstantStep { step: 1 }.code().as_str(),
             "FLOW209"
         );
     }

@@ -290,7 +290,7 @@ fn finish(
 ) -> ScenarioReport {
     let diagnostic_codes: Vec<String> = steps
         .iter()
-        .flat_map(|s| s.diagnostics.iter().map(|d| d.code.clone()))
+        .flat_map(|s| s.diagnostics.iter().map(|d| d.code.to_string()))
         .collect();
     let mut mismatches = Vec::new();
     if final_state != expect.state {

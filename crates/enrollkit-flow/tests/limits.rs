@@ -2,6 +2,7 @@
 //! before anything runs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use enrollkit_flow::Coded;
 use enrollkit_flow::scenario::{MAX_EVENTS, MAX_SCENARIO_BYTES, Scenario};
 
 fn web_scenario(events: usize, description: &str) -> String {

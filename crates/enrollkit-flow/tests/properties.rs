@@ -3,6 +3,7 @@
 //! event earlier than the recorded time is always rejected and changes nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use enrollkit_flow::Coded;
 use enrollkit_flow::clock::Timestamp;
 use enrollkit_flow::identity::{Identity, UserKey};
 use enrollkit_flow::login_window::{
@@ -13,7 +14,7 @@ use enrollkit_flow::naming::{CollisionPolicy, DesktopOs, NamingPolicy};
 use enrollkit_flow::secret::Secret;
 use enrollkit_flow::transition::Timed;
 use enrollkit_flow::web::{
-    ApplePlatform, CheckInMessage, DeviceError, DirectoryUser, EnrollmentType, Ownership,
+    CheckInMessage, DeviceError, DirectoryUser, EnrollmentType, Ownership, Platform,
     PortalSettings, ProfileRef, WebAction, WebEnrollment, WebEvent, WebState,
 };
 use proptest::prelude::*;
@@ -80,9 +81,9 @@ fn web_settings() -> impl Strategy<Value = PortalSettings> {
 
 fn web_event() -> impl Strategy<Value = WebEvent> {
     let platform = prop_oneof![
-        Just(ApplePlatform::Ios),
-        Just(ApplePlatform::Ipados),
-        Just(ApplePlatform::Macos)
+        Just(Platform::Ios),
+        Just(Platform::Ios),
+        Just(Platform::MacOs)
     ];
     let version = prop_oneof![
         Just("12.5"),
@@ -195,8 +196,7 @@ proptest! {
             prop_assert_eq!(&back, &flow);
             // Every diagnostic comes from the code table and carries a remediation.
             for d in &step.diagnostics {
-                let code = enrollkit_flow::codes::FlowCode::from_code(&d.code);
-                prop_assert!(code.is_some(), "unknown code {}", d.code);
+                prop_assert_eq!(d.code.area(), enrollkit_diagnostic::Area::Flow, "code {}", d.code);
                 prop_assert!(!d.remediation.is_empty());
             }
             // Enrollment needs Authenticate then TokenUpdate.

@@ -7,7 +7,7 @@ use enrollkit_flow::login_window::{DeviceState, LoginEvent, LoginWindowFlow, Pro
 use enrollkit_flow::secret::Secret;
 use enrollkit_flow::transition::Timed;
 use enrollkit_flow::web::{
-    ApplePlatform, EnrollmentType, Ownership, PortalSettings, ProfileRef, WebEnrollment, WebEvent,
+    EnrollmentType, Ownership, Platform, PortalSettings, ProfileRef, WebEnrollment, WebEvent,
 };
 
 fn at(minutes: i64) -> Timestamp {
@@ -36,7 +36,7 @@ fn a_rejected_web_event_does_not_advance_the_clock() {
         },
     };
     let opened = WebEvent::PortalOpened {
-        platform: ApplePlatform::Ios,
+        platform: Platform::Ios,
         os_version: "17.4".parse().unwrap(),
     };
     let flow = WebEnrollment::new()

@@ -1,9 +1,11 @@
 //! Runs every example scenario and asserts each remediation path by its code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use enrollkit_flow::Coded;
 use std::path::{Path, PathBuf};
 
-use enrollkit_flow::codes::FlowCode;
+use enrollkit_flow::Code;
+use enrollkit_flow::codes;
 use enrollkit_flow::scenario::{Scenario, ScenarioReport, run_json};
 
 fn scenario_dir() -> PathBuf {
@@ -34,71 +36,67 @@ fn every_example_scenario_meets_its_expectation() {
 #[test]
 fn remediation_cases_by_code() {
     let cases = [
-        ("web-jit-off", FlowCode::UserNotFound, "failed"),
-        ("web-os-too-old", FlowCode::OsTooOld, "failed"),
-        ("web-expired-profile", FlowCode::ProfileExpired, "enrolled"),
+        ("web-jit-off", codes::USER_NOT_FOUND, "failed"),
+        ("web-os-too-old", codes::OS_TOO_OLD, "failed"),
+        ("web-expired-profile", codes::PROFILE_EXPIRED, "enrolled"),
         (
             "web-replaced-pending-download",
-            FlowCode::PendingProfileReplaced,
+            codes::PENDING_PROFILE_REPLACED,
             "enrolled",
         ),
         (
             "web-personal-account-rejected",
-            FlowCode::PersonalAppleAccount,
+            codes::PERSONAL_APPLE_ACCOUNT,
             "failed",
         ),
         (
             "web-managed-account-mismatch",
-            FlowCode::ManagedAccountMismatch,
+            codes::MANAGED_ACCOUNT_MISMATCH,
             "failed",
         ),
-        ("web-payload-mismatch", FlowCode::PayloadMismatch, "failed"),
-        ("web-apns-blocked", FlowCode::ApnsBlocked, "failed"),
-        ("web-clock-wrong", FlowCode::DeviceClockWrong, "failed"),
+        ("web-payload-mismatch", codes::PAYLOAD_MISMATCH, "failed"),
+        ("web-apns-blocked", codes::APNS_BLOCKED, "failed"),
+        ("web-clock-wrong", codes::DEVICE_CLOCK_WRONG, "failed"),
         (
             "web-event-time-backwards",
-            FlowCode::ClockWentBackwards,
+            codes::CLOCK_WENT_BACKWARDS,
             "profile_pending",
         ),
         (
             "web-ios18-profile-driven-switches",
-            FlowCode::ProfileDrivenUnavailable,
+            codes::PROFILE_DRIVEN_UNAVAILABLE,
             "enrolled",
         ),
         (
             "web-account-driven-no-token",
-            FlowCode::BearerTokenRejected,
+            codes::BEARER_TOKEN_REJECTED,
             "enrolled",
         ),
         (
             "login-account-already-exists",
-            FlowCode::AccountAlreadyExists,
+            codes::ACCOUNT_ALREADY_EXISTS,
             "failed",
         ),
-        (
-            "login-windows-weak-pin",
-            FlowCode::PinPattern,
-            "provisioned",
-        ),
+        ("login-windows-weak-pin", codes::PIN_PATTERN, "provisioned"),
         (
             "login-windows-password-mismatch",
-            FlowCode::PasswordMismatch,
+            codes::PASSWORD_MISMATCH,
             "provisioned",
         ),
         (
             "login-one-time-rule",
-            FlowCode::SelfServiceAlreadyUsed,
+            codes::SELF_SERVICE_ALREADY_USED,
             "idle",
         ),
         (
             "login-refresh-after-admin-bind",
-            FlowCode::ManagedUserPresent,
+            codes::MANAGED_USER_PRESENT,
             "idle",
         ),
-        ("login-mfa-required", FlowCode::LoginMfaRequired, "failed"),
+        ("login-mfa-required", codes::LOGIN_MFA_REQUIRED, "failed"),
         (
             "login-disabled-by-policy",
-            FlowCode::SelfServiceDisabled,
+            codes::SELF_SERVICE_DISABLED,
             "idle",
         ),
     ];
@@ -118,16 +116,16 @@ fn remediation_cases_by_code() {
 
 #[test]
 fn remediation_texts_say_what_the_reference_flows_say() {
-    let r = |c: FlowCode| c.remediation().to_lowercase();
-    assert!(r(FlowCode::ProfileExpired).contains("sign in at the portal again"));
-    assert!(r(FlowCode::ProfileExpired).contains("fresh profile"));
-    assert!(r(FlowCode::PayloadMismatch).contains("remove the existing management profile"));
-    assert!(r(FlowCode::ApnsBlocked).contains("cellular"));
-    assert!(r(FlowCode::ApnsBlocked).contains("firewall"));
-    assert!(r(FlowCode::DeviceClockWrong).contains("set automatically"));
-    assert!(r(FlowCode::AccountAlreadyExists).contains("contact your admin"));
+    let r = |c: Code| c.remediation().to_lowercase();
+    assert!(r(codes::PROFILE_EXPIRED).contains("sign in at the portal again"));
+    assert!(r(codes::PROFILE_EXPIRED).contains("fresh profile"));
+    assert!(r(codes::PAYLOAD_MISMATCH).contains("remove the existing management profile"));
+    assert!(r(codes::APNS_BLOCKED).contains("cellular"));
+    assert!(r(codes::APNS_BLOCKED).contains("firewall"));
+    assert!(r(codes::DEVICE_CLOCK_WRONG).contains("set automatically"));
+    assert!(r(codes::ACCOUNT_ALREADY_EXISTS).contains("contact your admin"));
     assert!(
-        FlowCode::PayloadMismatch
+        codes::PAYLOAD_MISMATCH
             .summary()
             .contains("The new MDM payload does not match the old payload")
     );

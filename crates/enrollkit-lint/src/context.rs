@@ -1,96 +1,27 @@
 //! The target a profile is linted for: platform, OS version, enrollment type, supervision and
 //! install method.
 
-use std::fmt;
 use std::str::FromStr;
 
+use enrollkit_diagnostic::{ArgumentError, Code, Coded, OsVersion, Platform, codes};
 use serde::{Deserialize, Serialize};
 
-use crate::schema::Version;
-
-/// An Apple operating system, as named in the schema's `supportedOS`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    /// iOS and iPadOS.
-    Ios,
-    /// macOS (the default).
-    #[default]
-    MacOs,
-    /// tvOS.
-    TvOs,
-    /// visionOS.
-    VisionOs,
-    /// watchOS.
-    WatchOs,
-}
-
-impl Platform {
-    /// Every platform, in schema order.
-    pub const ALL: [Platform; 5] = [
-        Platform::Ios,
-        Platform::MacOs,
-        Platform::TvOs,
-        Platform::VisionOs,
-        Platform::WatchOs,
-    ];
-
-    /// The schema's spelling (`iOS`, `macOS`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Platform::Ios => "iOS",
-            Platform::MacOs => "macOS",
-            Platform::TvOs => "tvOS",
-            Platform::VisionOs => "visionOS",
-            Platform::WatchOs => "watchOS",
-        }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A context value that could not be parsed.
+/// An enrollment type word that could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContextError {
-    /// Not one of ios, macos, tvos, visionos, watchos.
-    #[error("unknown platform {0:?}: use ios, macos, tvos, visionos or watchos")]
-    Platform(String),
+    /// An unknown platform or a malformed OS version.
+    #[error(transparent)]
+    Argument(#[from] ArgumentError),
     /// Not one of device, user, ade.
     #[error("unknown enrollment type {0:?}: use device, user or ade")]
     Enrollment(String),
-    /// Not a dotted version such as 17.4 or 14.
-    #[error("invalid OS version {0:?}: use a dotted version such as 17.4")]
-    Version(String),
 }
 
-impl ContextError {
-    /// Stable code of this error.
-    pub fn code(&self) -> &'static str {
+impl Coded for ContextError {
+    fn code(&self) -> Code {
         match self {
-            ContextError::Platform(_) => "CTX001",
-            ContextError::Enrollment(_) => "CTX002",
-            ContextError::Version(_) => "CTX003",
-        }
-    }
-}
-
-impl FromStr for Platform {
-    type Err = ContextError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "ios" | "ipados" => Ok(Platform::Ios),
-            "macos" => Ok(Platform::MacOs),
-            "tvos" => Ok(Platform::TvOs),
-            "visionos" => Ok(Platform::VisionOs),
-            "watchos" => Ok(Platform::WatchOs),
-            _ => Err(ContextError::Platform(s.to_owned())),
+            ContextError::Argument(e) => e.code(),
+            ContextError::Enrollment(_) => codes::argument::UNKNOWN_ENROLLMENT,
         }
     }
 }
@@ -141,7 +72,7 @@ pub struct LintContext {
     pub platform: Platform,
     /// The target OS version. `None` means the newest release: every payload counts as
     /// introduced, and removals and deprecations in the schema apply.
-    pub os_version: Option<Version>,
+    pub os_version: Option<OsVersion>,
     /// The enrollment type.
     pub enrollment: Enrollment,
     /// Whether the device is supervised. Not inferred from [`Enrollment::Ade`]; set it explicitly.
@@ -160,7 +91,7 @@ impl LintContext {
     }
 
     /// Sets the OS version.
-    pub fn with_os_version(mut self, version: Version) -> Self {
+    pub fn with_os_version(mut self, version: OsVersion) -> Self {
         self.os_version = Some(version);
         self
     }
@@ -184,7 +115,7 @@ impl LintContext {
     }
 
     /// True when the target version is at least `v` (the newest release is at least everything).
-    pub fn at_least(&self, v: Version) -> bool {
+    pub fn at_least(&self, v: OsVersion) -> bool {
         self.os_version.is_none_or(|have| have >= v)
     }
 }

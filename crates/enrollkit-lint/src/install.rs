@@ -42,7 +42,7 @@ use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher, RandomState};
 use hashbrown::HashTable;
 use hashbrown::hash_table::Entry;
 
-use enrollkit_diagnostic::{Diagnostic, Location, has_errors};
+use enrollkit_diagnostic::{Code, Coded, Diagnostic, Location, has_errors};
 use plist::{Dictionary, Value};
 use serde::{Deserialize, Serialize};
 
@@ -62,12 +62,11 @@ pub enum InstallError {
     NotAProfileList,
 }
 
-impl InstallError {
-    /// Stable code of this error.
-    pub fn code(&self) -> &'static str {
+impl Coded for InstallError {
+    fn code(&self) -> Code {
         match self {
-            InstallError::MissingIdentifier(_) => "INSTALL001",
-            InstallError::NotAProfileList => "INSTALL002",
+            InstallError::MissingIdentifier(_) => rules::NO_IDENTIFIER,
+            InstallError::NotAProfileList => rules::NOT_A_PROFILE_LIST,
         }
     }
 }
@@ -673,17 +672,20 @@ impl InstalledSet {
                 .other_than(replaced_index)
                 .and_then(|i| self.profile(i))
         {
-            out.push(rules::CHK002.at_with(
-                Location::payload(index, ""),
-                format!(
-                    "The new MDM payload does not match the old payload: {} already holds the device's MDM payload",
-                    other.label()
-                ),
-                format!(
-                    "Remove the existing management profile {} (Settings > General > VPN & Device Management > Remove Management), then install this one",
-                    other.label()
-                ),
-            ));
+            out.push(
+                rules::CHK002
+                    .at(
+                        Location::payload(index, ""),
+                        format!(
+                            "The new MDM payload does not match the old payload: {} already holds the device's MDM payload",
+                            other.label()
+                        ),
+                    )
+                    .with_remediation(format!(
+                        "Remove the existing management profile {} (Settings > General > VPN & Device Management > Remove Management), then install this one",
+                        other.label()
+                    )),
+            );
         }
 
         if !new.uuid.is_empty()

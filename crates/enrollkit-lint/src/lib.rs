@@ -62,7 +62,7 @@ pub mod schema;
 #[rustfmt::skip]
 mod schema_data;
 
-pub use context::{ContextError, Enrollment, InstallMethod, LintContext, Platform};
+pub use context::{ContextError, Enrollment, InstallMethod, LintContext};
+pub use enrollkit_diagnostic::{Code, Coded, OsVersion, Platform};
 pub use lint::{lint_dictionary, lint_value};
-pub use rules::{RULES, Rule};
-pub use schema::Version;
+pub use rules::{rule, rules};

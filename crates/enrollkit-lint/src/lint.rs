@@ -6,8 +6,11 @@ use std::collections::HashMap;
 use enrollkit_diagnostic::{Diagnostic, Location};
 use plist::{Dictionary, Value};
 
-use crate::context::{Enrollment, InstallMethod, LintContext, Platform};
-use crate::rules::{self, Rule};
+use crate::context::{Enrollment, InstallMethod, LintContext};
+use enrollkit_diagnostic::Code;
+use enrollkit_diagnostic::{OsVersion, Platform};
+
+use crate::rules;
 use crate::schema::{self, Introduced, KeySpec, Lit, OsSupport, PayloadSchema, UeMode, ValueType};
 
 /// Nesting deeper than this is not walked (the profile reader already limits depth; this
@@ -135,7 +138,7 @@ impl Linter<'_> {
         self.loc(&self.path)
     }
 
-    fn emit(&mut self, rule: &Rule, location: Location, message: String) {
+    fn emit(&mut self, rule: Code, location: Location, message: String) {
         self.out.push(rule.at(location, message));
     }
 
@@ -160,12 +163,12 @@ impl Linter<'_> {
         match top.get("PayloadType") {
             Some(Value::String(s)) if s == "Configuration" => {}
             Some(Value::String(s)) => self.emit(
-                &rules::STR002,
+                rules::STR002,
                 Location::top("PayloadType"),
                 format!("top-level PayloadType is {s:?}, not \"Configuration\""),
             ),
             Some(other) => self.emit(
-                &rules::STR002,
+                rules::STR002,
                 Location::top("PayloadType"),
                 format!(
                     "top-level PayloadType is a {}, not the string \"Configuration\"",
@@ -173,7 +176,7 @@ impl Linter<'_> {
                 ),
             ),
             None => self.emit(
-                &rules::STR002,
+                rules::STR002,
                 Location::top("PayloadType"),
                 "top-level PayloadType is missing".to_owned(),
             ),
@@ -194,10 +197,10 @@ impl Linter<'_> {
             } else {
                 "IsEncrypted is true but EncryptedPayloadContent is missing"
             };
-            self.emit(&rules::STR014, Location::top("IsEncrypted"), why.to_owned());
+            self.emit(rules::STR014, Location::top("IsEncrypted"), why.to_owned());
         } else if !encrypted && has_encrypted_content {
             self.emit(
-                &rules::STR014,
+                rules::STR014,
                 Location::top("EncryptedPayloadContent"),
                 "EncryptedPayloadContent is present but IsEncrypted is not true".to_owned(),
             );
@@ -228,7 +231,7 @@ impl Linter<'_> {
                             payloads.push(self.payload_dict(index, dict, &mut uuids));
                         }
                         other => self.emit(
-                            &rules::STR013,
+                            rules::STR013,
                             Location::payload(index, ""),
                             format!(
                                 "PayloadContent[{index}] is a {}, not a dictionary",
@@ -239,7 +242,7 @@ impl Linter<'_> {
                 }
             }
             Some(other) if !encrypted => self.emit(
-                &rules::STR013,
+                rules::STR013,
                 Location::top("PayloadContent"),
                 format!(
                     "PayloadContent is a {}, not an array",
@@ -248,7 +251,7 @@ impl Linter<'_> {
             ),
             Some(_) => {}
             None if !encrypted => self.emit(
-                &rules::STR013,
+                rules::STR013,
                 Location::top("PayloadContent"),
                 "PayloadContent is missing".to_owned(),
             ),
@@ -256,7 +259,7 @@ impl Linter<'_> {
         }
         if encrypted {
             self.emit(
-                &rules::STR015,
+                rules::STR015,
                 Location::top("EncryptedPayloadContent"),
                 "the payloads are encrypted and were not linted".to_owned(),
             );
@@ -276,12 +279,12 @@ impl Linter<'_> {
         match d.get("PayloadVersion") {
             Some(Value::Integer(i)) if i.as_signed() == Some(1) => {}
             Some(Value::Integer(i)) => self.emit(
-                &rules::STR003,
+                rules::STR003,
                 self.loc("PayloadVersion"),
                 format!("{what} PayloadVersion is {i}, not 1"),
             ),
             Some(other) => self.emit(
-                &rules::STR003,
+                rules::STR003,
                 self.loc("PayloadVersion"),
                 format!(
                     "{what} PayloadVersion is a {}, not the integer 1",
@@ -289,7 +292,7 @@ impl Linter<'_> {
                 ),
             ),
             None => self.emit(
-                &rules::STR003,
+                rules::STR003,
                 self.loc("PayloadVersion"),
                 format!("{what} PayloadVersion is missing"),
             ),
@@ -298,7 +301,7 @@ impl Linter<'_> {
             Some(Value::String(s)) if !s.is_empty() => {
                 if !is_uuid(s) {
                     self.emit(
-                        &rules::STR005,
+                        rules::STR005,
                         self.loc("PayloadUUID"),
                         format!("{what} PayloadUUID {s:?} is not a UUID"),
                     );
@@ -311,7 +314,7 @@ impl Linter<'_> {
                     Some(v) => format!("a {}", value_type_name(v)),
                 };
                 self.emit(
-                    &rules::STR004,
+                    rules::STR004,
                     self.loc("PayloadUUID"),
                     format!("{what} PayloadUUID is {state}"),
                 );
@@ -326,7 +329,7 @@ impl Linter<'_> {
                     Some(v) => format!("a {}", value_type_name(v)),
                 };
                 self.emit(
-                    &rules::STR007,
+                    rules::STR007,
                     self.loc("PayloadIdentifier"),
                     format!("{what} PayloadIdentifier is {state}"),
                 );
@@ -352,7 +355,7 @@ impl Linter<'_> {
                     Some(v) => format!("a {}", value_type_name(v)),
                 };
                 self.emit(
-                    &rules::STR012,
+                    rules::STR012,
                     self.loc("PayloadType"),
                     format!("PayloadType is {state}"),
                 );
@@ -368,7 +371,7 @@ impl Linter<'_> {
                         None => "the profile itself".to_owned(),
                     };
                     self.emit(
-                        &rules::STR006,
+                        rules::STR006,
                         self.loc("PayloadUUID"),
                         format!("PayloadUUID {u:?} is already used by {first}"),
                     );
@@ -392,7 +395,7 @@ impl Linter<'_> {
         };
         let Some(chosen) = chosen else {
             self.emit(
-                &rules::SCH001,
+                rules::SCH001,
                 self.loc("PayloadType"),
                 format!("payload type {ptype:?} is not in Apple's schema"),
             );
@@ -442,7 +445,7 @@ impl Linter<'_> {
         match support.introduced {
             Some(Introduced::NotAvailable) => {
                 self.emit(
-                    &rules::OS001,
+                    rules::OS001,
                     self.loc("PayloadType"),
                     format!("{ptype} is not available on {platform}"),
                 );
@@ -450,7 +453,7 @@ impl Linter<'_> {
             }
             Some(Introduced::In(v)) if !self.ctx.at_least(v) => {
                 self.emit(
-                    &rules::OS003,
+                    rules::OS003,
                     self.loc("PayloadType"),
                     format!("{ptype} needs {platform} {v} or later"),
                 );
@@ -460,7 +463,7 @@ impl Linter<'_> {
         }
         if let Some(r) = support.removed.filter(|r| self.ctx.at_least(*r)) {
             self.emit(
-                &rules::OS005,
+                rules::OS005,
                 self.loc("PayloadType"),
                 format!("{ptype} was removed in {platform} {r}"),
             );
@@ -468,7 +471,7 @@ impl Linter<'_> {
         }
         if let Some(v) = support.deprecated.filter(|v| self.ctx.at_least(*v)) {
             self.emit(
-                &rules::OS007,
+                rules::OS007,
                 self.loc("PayloadType"),
                 format!("{ptype} is deprecated since {platform} {v}"),
             );
@@ -482,9 +485,9 @@ impl Linter<'_> {
         match (ctx.enrollment, support.user_enrollment) {
             (Enrollment::User, Some(UeMode::Forbidden)) => {
                 let rule = if ctx.platform == Platform::MacOs {
-                    &rules::UE002
+                    rules::UE002
                 } else {
-                    &rules::UE001
+                    rules::UE001
                 };
                 let effect = if ctx.platform == Platform::MacOs {
                     "macOS drops the payload"
@@ -501,7 +504,7 @@ impl Linter<'_> {
                 );
             }
             (Enrollment::Device | Enrollment::Ade, Some(UeMode::Required)) => self.emit(
-                &rules::UE005,
+                rules::UE005,
                 self.loc("PayloadType"),
                 format!("{ptype} only applies under User Enrollment"),
             ),
@@ -509,7 +512,7 @@ impl Linter<'_> {
         }
         if ctx.install == InstallMethod::Manual && support.allow_manual_install == Some(false) {
             self.emit(
-                &rules::INS001,
+                rules::INS001,
                 self.loc("PayloadType"),
                 format!(
                     "{ptype} can only be installed through MDM on {}",
@@ -519,7 +522,7 @@ impl Linter<'_> {
         }
         if !ctx.supervised && support.supervised == Some(true) {
             self.emit(
-                &rules::INS002,
+                rules::INS002,
                 self.loc("PayloadType"),
                 format!("{ptype} needs a supervised {}", ctx.platform),
             );
@@ -532,7 +535,7 @@ impl Linter<'_> {
         }
         if payload_root && key.starts_with("Payload") {
             self.emit(
-                &rules::STR009,
+                rules::STR009,
                 self.here(),
                 format!("{key} uses the reserved Payload prefix but is not a schema key"),
             );
@@ -543,7 +546,7 @@ impl Linter<'_> {
                 self.payload_type.to_owned()
             };
             self.emit(
-                &rules::SCH003,
+                rules::SCH003,
                 self.here(),
                 format!("{key} is not a known key of {scope}"),
             );
@@ -593,7 +596,7 @@ impl Linter<'_> {
                 self.payload_type
             };
             self.emit(
-                &rules::SCH002,
+                rules::SCH002,
                 self.here(),
                 format!("required key {} of {owner} is missing", spec.name),
             );
@@ -621,7 +624,7 @@ impl Linter<'_> {
             | (ValueType::Dictionary, Value::Dictionary(_)) => true,
             (ValueType::Real, Value::Integer(_)) => {
                 self.emit(
-                    &rules::STR011,
+                    rules::STR011,
                     self.here(),
                     format!("{} is an integer; the schema type is real", spec.name),
                 );
@@ -631,7 +634,7 @@ impl Linter<'_> {
         };
         if !ok {
             self.emit(
-                &rules::STR010,
+                rules::STR010,
                 self.here(),
                 format!(
                     "{} is a {}, expected {}",
@@ -646,7 +649,7 @@ impl Linter<'_> {
         if !spec.allowed.is_empty() && !allowed_contains(spec.allowed, value) {
             let list: Vec<String> = spec.allowed.iter().map(Lit::to_string).collect();
             self.emit(
-                &rules::SCH004,
+                rules::SCH004,
                 self.here(),
                 format!(
                     "{} is {}, not one of {}",
@@ -667,7 +670,7 @@ impl Linter<'_> {
                     (None, None) => String::new(),
                 };
                 self.emit(
-                    &rules::SCH005,
+                    rules::SCH005,
                     self.here(),
                     format!(
                         "{} is {n}, outside {bounds}",
@@ -681,7 +684,7 @@ impl Linter<'_> {
             && !self.superseded("format")
         {
             self.emit(
-                &rules::SCH006,
+                rules::SCH006,
                 self.here(),
                 format!(
                     "{} {s:?} does not match {}",
@@ -721,7 +724,7 @@ impl Linter<'_> {
                             format!("{min} to {max}")
                         };
                         self.emit(
-                            &rules::SCH007,
+                            rules::SCH007,
                             self.here(),
                             format!(
                                 "{} has {n} elements, expected {want}",
@@ -753,7 +756,7 @@ impl Linter<'_> {
             match own.introduced {
                 Some(Introduced::NotAvailable) if !parent.not_available() => {
                     self.emit(
-                        &rules::OS002,
+                        rules::OS002,
                         self.here(),
                         format!("{name} is not available on {platform}"),
                     );
@@ -761,7 +764,7 @@ impl Linter<'_> {
                 }
                 Some(Introduced::In(v)) if !ctx.at_least(v) => {
                     self.emit(
-                        &rules::OS004,
+                        rules::OS004,
                         self.here(),
                         format!("{name} needs {platform} {v} or later"),
                     );
@@ -771,7 +774,7 @@ impl Linter<'_> {
             }
             if let Some(r) = own.removed.filter(|r| ctx.at_least(*r)) {
                 self.emit(
-                    &rules::OS006,
+                    rules::OS006,
                     self.here(),
                     format!("{name} was removed in {platform} {r}"),
                 );
@@ -779,7 +782,7 @@ impl Linter<'_> {
             }
             if let Some(v) = own.deprecated.filter(|v| ctx.at_least(*v)) {
                 self.emit(
-                    &rules::OS007,
+                    rules::OS007,
                     self.here(),
                     format!("{name} is deprecated since {platform} {v}"),
                 );
@@ -787,17 +790,17 @@ impl Linter<'_> {
         }
         match (ctx.enrollment, own.user_enrollment) {
             (Enrollment::User, Some(UeMode::Forbidden)) => self.emit(
-                &rules::UE003,
+                rules::UE003,
                 self.here(),
                 format!("{name} is forbidden under User Enrollment on {platform}"),
             ),
             (Enrollment::User, Some(UeMode::Ignored)) => self.emit(
-                &rules::UE004,
+                rules::UE004,
                 self.here(),
                 format!("{name} is ignored under User Enrollment on {platform}"),
             ),
             (Enrollment::Device | Enrollment::Ade, Some(UeMode::Required)) => self.emit(
-                &rules::UE005,
+                rules::UE005,
                 self.here(),
                 format!("{name} only applies under User Enrollment"),
             ),
@@ -805,7 +808,7 @@ impl Linter<'_> {
         }
         if !ctx.supervised && own.supervised == Some(true) && parent.supervised != Some(true) {
             self.emit(
-                &rules::INS003,
+                rules::INS003,
                 self.here(),
                 format!("{name} only takes effect on a supervised {platform}"),
             );
@@ -815,7 +818,7 @@ impl Linter<'_> {
             && parent.allow_manual_install != Some(false)
         {
             self.emit(
-                &rules::INS005,
+                rules::INS005,
                 self.here(),
                 format!("{name} is only applied when installed through MDM"),
             );
@@ -828,7 +831,7 @@ impl Linter<'_> {
             "com.apple.security.scep" => self.scep(d),
             "com.apple.security.acme" => self.acme(d),
             "com.apple.security.pkcs12" if d.get("Password").is_some() => self.emit(
-                &rules::IDP007,
+                rules::IDP007,
                 self.loc("Password"),
                 "the PKCS#12 password is stored in an unencrypted profile".to_owned(),
             ),
@@ -844,12 +847,12 @@ impl Linter<'_> {
         };
         match content.get("Keysize") {
             None => self.emit(
-                &rules::IDP001,
+                rules::IDP001,
                 self.loc("PayloadContent.Keysize"),
                 "Keysize is absent, so the key is 1024 bits (the default)".to_owned(),
             ),
             Some(Value::Integer(i)) if i.as_signed() == Some(1024) => self.emit(
-                &rules::IDP001,
+                rules::IDP001,
                 self.loc("PayloadContent.Keysize"),
                 "Keysize is 1024 bits".to_owned(),
             ),
@@ -858,7 +861,7 @@ impl Linter<'_> {
         for (wrong, right) in [("KeyType", "Key Type"), ("KeyUsage", "Key Usage")] {
             if content.contains_key(wrong) {
                 self.emit(
-                    &rules::IDP002,
+                    rules::IDP002,
                     self.loc(&format!("PayloadContent.{wrong}")),
                     format!("{wrong} should be spelled {right:?}"),
                 );
@@ -874,14 +877,14 @@ impl Linter<'_> {
             (Some("RSA"), Some(n)) => {
                 if n % 8 != 0 || !(1024..=4096).contains(&n) {
                     self.emit(
-                        &rules::IDP003,
+                        rules::IDP003,
                         self.loc("KeySize"),
                         format!("RSA KeySize {n} is not a multiple of 8 in 1024..=4096"),
                     );
                 }
                 if hardware {
                     self.emit(
-                        &rules::IDP003,
+                        rules::IDP003,
                         self.loc("HardwareBound"),
                         "RSA keys cannot be hardware-bound".to_owned(),
                     );
@@ -890,13 +893,13 @@ impl Linter<'_> {
             (Some("ECSECPrimeRandom"), Some(n)) => {
                 if ![192, 256, 384, 521].contains(&n) {
                     self.emit(
-                        &rules::IDP004,
+                        rules::IDP004,
                         self.loc("KeySize"),
                         format!("EC KeySize {n} is not 192, 256, 384 or 521"),
                     );
                 } else if hardware && ![256, 384].contains(&n) {
                     self.emit(
-                        &rules::IDP004,
+                        rules::IDP004,
                         self.loc("KeySize"),
                         format!("hardware-bound EC keys must be 256 or 384 bits, not {n}"),
                     );
@@ -906,7 +909,7 @@ impl Linter<'_> {
         }
         if attest && !hardware {
             self.emit(
-                &rules::IDP005,
+                rules::IDP005,
                 self.loc("Attest"),
                 "Attest is true but HardwareBound is not".to_owned(),
             );
@@ -916,11 +919,11 @@ impl Linter<'_> {
             && self
                 .ctx
                 .os_version
-                .is_some_and(|v| v < schema::Version::new(14, 0, 0))
+                .is_some_and(|v| v < OsVersion::new(14, 0, 0))
         {
             let key = if hardware { "HardwareBound" } else { "Attest" };
             self.emit(
-                &rules::IDP006,
+                rules::IDP006,
                 self.loc(key),
                 format!("{key} must be false before macOS 14"),
             );
@@ -933,7 +936,7 @@ impl Linter<'_> {
                 let urls = d.get("URLs").and_then(Value::as_array);
                 if urls.is_none_or(|u| u.is_empty()) {
                     self.emit(
-                        &rules::SSO001,
+                        rules::SSO001,
                         self.loc("URLs"),
                         "a Redirect extension has no URLs".to_owned(),
                     );
@@ -942,7 +945,7 @@ impl Linter<'_> {
                     let Some(url) = url.as_string() else { continue };
                     if let Some(problem) = sso_url_problem(url) {
                         self.emit(
-                            &rules::SSO002,
+                            rules::SSO002,
                             self.loc(&format!("URLs[{i}]")),
                             format!("URL {url:?} {problem}"),
                         );
@@ -953,7 +956,7 @@ impl Linter<'_> {
                 let hosts = d.get("Hosts").and_then(Value::as_array);
                 if hosts.is_none_or(|h| h.is_empty()) {
                     self.emit(
-                        &rules::SSO003,
+                        rules::SSO003,
                         self.loc("Hosts"),
                         "a Credential extension has no Hosts".to_owned(),
                     );
@@ -964,7 +967,7 @@ impl Linter<'_> {
         let kerberos = get_str(d, "ExtensionIdentifier") == Some(KERBEROS_EXTENSION);
         if self.ctx.platform == Platform::MacOs && !kerberos && !d.contains_key("TeamIdentifier") {
             self.emit(
-                &rules::SSO004,
+                rules::SSO004,
                 self.loc("TeamIdentifier"),
                 "TeamIdentifier is required on macOS".to_owned(),
             );
@@ -977,7 +980,7 @@ impl Linter<'_> {
             && !topic.starts_with("com.apple.mgmt.")
         {
             self.emit(
-                &rules::MDM002,
+                rules::MDM002,
                 self.loc("Topic"),
                 format!("Topic {topic:?} does not start with com.apple.mgmt."),
             );
@@ -987,7 +990,7 @@ impl Linter<'_> {
                 && !url.starts_with("https://")
             {
                 self.emit(
-                    &rules::MDM003,
+                    rules::MDM003,
                     self.loc(key),
                     format!("{key} {url:?} is not an https:// URL"),
                 );
@@ -1010,7 +1013,7 @@ impl Linter<'_> {
             };
             if let Some(problem) = problem {
                 self.emit(
-                    &rules::MDM005,
+                    rules::MDM005,
                     self.loc("AccessRights"),
                     format!("AccessRights {problem}"),
                 );
@@ -1019,7 +1022,7 @@ impl Linter<'_> {
         let assigned = d.contains_key("AssignedManagedAppleID");
         match get_str(d, "EnrollmentMode") {
             Some(mode @ ("BYOD" | "ADDE")) if !assigned => self.emit(
-                &rules::MDM006,
+                rules::MDM006,
                 self.loc("AssignedManagedAppleID"),
                 format!("EnrollmentMode {mode} needs AssignedManagedAppleID"),
             ),
@@ -1027,7 +1030,7 @@ impl Linter<'_> {
         }
         if get_str(d, "EnrollmentMode") == Some("BYOD") && d.contains_key("AccessRights") {
             self.emit(
-                &rules::MDM006,
+                rules::MDM006,
                 self.loc("AccessRights"),
                 "EnrollmentMode BYOD must not carry AccessRights".to_owned(),
             );
@@ -1036,7 +1039,7 @@ impl Linter<'_> {
             self.managed_apple_id();
             if d.contains_key("EnrollmentMode") {
                 self.emit(
-                    &rules::MDM009,
+                    rules::MDM009,
                     self.loc("ManagedAppleID"),
                     "ManagedAppleID (profile-driven) is combined with EnrollmentMode (account-driven)"
                         .to_owned(),
@@ -1053,7 +1056,7 @@ impl Linter<'_> {
                 });
             if !has_user_channel {
                 self.emit(
-                    &rules::MDM008,
+                    rules::MDM008,
                     self.loc("ServerCapabilities"),
                     "ServerCapabilities lacks com.apple.mdm.per-user-connections".to_owned(),
                 );
@@ -1065,13 +1068,13 @@ impl Linter<'_> {
         let ctx = self.ctx;
         let range = match ctx.platform {
             Platform::Ios => Some((
-                schema::Version::new(13, 1, 0),
-                schema::Version::new(18, 0, 0),
+                OsVersion::new(13, 1, 0),
+                OsVersion::new(18, 0, 0),
                 "iOS 13.1-17.x",
             )),
             Platform::MacOs => Some((
-                schema::Version::new(10, 15, 0),
-                schema::Version::new(15, 0, 0),
+                OsVersion::new(10, 15, 0),
+                OsVersion::new(15, 0, 0),
                 "macOS 10.15-14.x",
             )),
             _ => None,
@@ -1087,7 +1090,7 @@ impl Linter<'_> {
             };
             let valid = range.map_or("iOS 13.1-17.x and macOS 10.15-14.x", |r| r.2);
             self.emit(
-                &rules::MDM007,
+                rules::MDM007,
                 self.loc("ManagedAppleID"),
                 format!("ManagedAppleID is only valid on {valid}, not on {target}"),
             );
@@ -1105,7 +1108,7 @@ impl Linter<'_> {
             if let Some(id) = get_str(p.dict, "PayloadIdentifier").filter(|s| !s.is_empty()) {
                 if let Some(first) = identifiers.get(id) {
                     self.emit(
-                        &rules::STR008,
+                        rules::STR008,
                         self.loc("PayloadIdentifier"),
                         format!(
                             "PayloadIdentifier {id:?} is already used by PayloadContent[{first}]"
@@ -1124,7 +1127,7 @@ impl Linter<'_> {
                 let single = s.support(self.ctx.platform).multiple == Some(false);
                 if single && *count > 1 {
                     self.emit(
-                        &rules::INS004,
+                        rules::INS004,
                         self.loc("PayloadType"),
                         format!(
                             "{t} allows one payload per device, this is payload number {count}"
@@ -1145,7 +1148,7 @@ impl Linter<'_> {
                         let key = normalize_sso_url(url);
                         if let Some(first) = sso_urls.get(&key) {
                             self.emit(
-                                &rules::SSO005,
+                                rules::SSO005,
                                 self.loc(&format!("URLs[{i}]")),
                                 format!(
                                     "URL {url:?} is already claimed by PayloadContent[{first}]"
@@ -1159,7 +1162,7 @@ impl Linter<'_> {
                         let key = host.to_ascii_lowercase();
                         if let Some(first) = sso_hosts.get(&key) {
                             self.emit(
-                                &rules::SSO005,
+                                rules::SSO005,
                                 self.loc(&format!("Hosts[{i}]")),
                                 format!(
                                     "host {host:?} is already claimed by PayloadContent[{first}]"
@@ -1181,12 +1184,12 @@ impl Linter<'_> {
             match uuid_types.get(id) {
                 Some(t) if IDENTITY_PAYLOAD_TYPES.contains(t) => {}
                 Some(t) => self.emit(
-                    &rules::MDM001,
+                    rules::MDM001,
                     self.loc("IdentityCertificateUUID"),
                     format!("IdentityCertificateUUID {id:?} names a {t} payload, not an identity"),
                 ),
                 None => self.emit(
-                    &rules::MDM001,
+                    rules::MDM001,
                     self.loc("IdentityCertificateUUID"),
                     format!("no payload in this profile has PayloadUUID {id:?}"),
                 ),
@@ -1203,7 +1206,7 @@ impl Linter<'_> {
                     None => "names no payload in this profile".to_owned(),
                 };
                 self.emit(
-                    &rules::MDM004,
+                    rules::MDM004,
                     self.loc(&format!("{key}[{i}]")),
                     format!("{key}[{i}] {id:?} {problem}"),
                 );

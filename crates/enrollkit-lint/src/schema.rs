@@ -11,25 +11,23 @@
 //! record ([`OsSupport::overlay`]), which is the schema's inheritance rule.
 //!
 //! ```
-//! use enrollkit_lint::schema::{self, Introduced, Version};
+//! use enrollkit_lint::schema::{self, Introduced};
+//! use enrollkit_lint::OsVersion;
 //! use enrollkit_lint::Platform;
 //!
 //! let mdm = &schema::payload_schemas("com.apple.mdm")[0];
 //! let managed_apple_id = mdm.key("ManagedAppleID").unwrap();
 //! let ios = mdm.support(Platform::Ios).overlay(managed_apple_id.support(Platform::Ios));
-//! assert_eq!(ios.introduced, Some(Introduced::In(Version::new(13, 1, 0))));
-//! assert_eq!(ios.removed, Some(Version::new(18, 0, 0)));
+//! assert_eq!(ios.introduced, Some(Introduced::In(OsVersion::new(13, 1, 0))));
+//! assert_eq!(ios.removed, Some(OsVersion::new(18, 0, 0)));
 //! assert_eq!(ios.multiple, Some(false)); // inherited from the payload level
 //! ```
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
-
-use crate::context::{ContextError, Platform};
 use crate::schema_data::{FORMATS, KEY_SETS, KEYS, PAYLOADS};
+use enrollkit_diagnostic::{OsVersion, Platform};
 
 pub use crate::schema_data::SCHEMA_INPUT_SHA256;
 
@@ -105,69 +103,6 @@ impl fmt::Display for Lit {
     }
 }
 
-/// An OS version, `major.minor.patch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Version {
-    /// Major version.
-    pub major: u16,
-    /// Minor version.
-    pub minor: u16,
-    /// Patch version.
-    pub patch: u16,
-}
-
-impl Version {
-    /// Builds a version.
-    pub const fn new(major: u16, minor: u16, patch: u16) -> Self {
-        Version {
-            major,
-            minor,
-            patch,
-        }
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)?;
-        if self.patch != 0 {
-            write!(f, ".{}", self.patch)?;
-        }
-        Ok(())
-    }
-}
-
-impl FromStr for Version {
-    type Err = ContextError;
-
-    /// Parses `17`, `17.4` or `17.4.1`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || ContextError::Version(s.to_owned());
-        let mut parts = [0u16; 3];
-        for (count, piece) in s.split('.').enumerate() {
-            let slot = parts.get_mut(count).ok_or_else(bad)?;
-            if piece.is_empty() || !piece.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            *slot = piece.parse().map_err(|_| bad())?;
-        }
-        Ok(Version::new(parts[0], parts[1], parts[2]))
-    }
-}
-
-impl Serialize for Version {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Version {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
 /// The `introduced` field of a `supportedOS` entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Introduced {
@@ -176,7 +111,7 @@ pub enum Introduced {
     /// `all`: every version.
     All,
     /// A version.
-    In(Version),
+    In(OsVersion),
 }
 
 /// A `userenrollment.mode` value.
@@ -197,10 +132,10 @@ pub enum UeMode {
 pub struct OsSupport {
     /// First version that supports it, or `n/a`.
     pub introduced: Option<Introduced>,
-    /// Version that deprecated it.
-    pub deprecated: Option<crate::schema::Version>,
-    /// Version that removed it.
-    pub removed: Option<Version>,
+    /// OsVersion that deprecated it.
+    pub deprecated: Option<crate::schema::OsVersion>,
+    /// OsVersion that removed it.
+    pub removed: Option<OsVersion>,
     /// Whether more than one payload of this type can be installed.
     pub multiple: Option<bool>,
     /// Whether it needs a supervised device.
@@ -453,16 +388,16 @@ mod tests {
 
     #[test]
     fn versions_parse_and_order() {
-        assert_eq!("17".parse::<Version>().unwrap(), Version::new(17, 0, 0));
+        assert_eq!("17".parse::<OsVersion>().unwrap(), OsVersion::new(17, 0, 0));
         assert_eq!(
-            "10.13.4".parse::<Version>().unwrap(),
-            Version::new(10, 13, 4)
+            "10.13.4".parse::<OsVersion>().unwrap(),
+            OsVersion::new(10, 13, 4)
         );
-        assert!("1.2.3.4".parse::<Version>().is_err());
-        assert!("x".parse::<Version>().is_err());
-        assert!("1..2".parse::<Version>().is_err());
-        assert!(Version::new(10, 13, 4) < Version::new(10, 15, 0));
-        assert_eq!(Version::new(13, 1, 0).to_string(), "13.1");
+        assert!("1.2.3.4".parse::<OsVersion>().is_err());
+        assert!("x".parse::<OsVersion>().is_err());
+        assert!("1..2".parse::<OsVersion>().is_err());
+        assert!(OsVersion::new(10, 13, 4) < OsVersion::new(10, 15, 0));
+        assert_eq!(OsVersion::new(13, 1, 0).to_string(), "13.1");
     }
 
     #[test]

@@ -3,11 +3,12 @@
 // input sha256 b8487796a8ea7d415564ed36fa86b90ee53f697dce9f51dec6b23f31966f6269.
 // Regenerate: python3 crates/enrollkit-lint/tools/gen_schema.py
 
-use crate::context::Platform as Os;
+use enrollkit_diagnostic::Platform as Os;
 use crate::schema::{
     Introduced as I, KeySpec as K, Lit as L, OsSupport as O, PayloadSchema, Presence as P, UeMode as U,
-    ValueType as T, Version as V,
+    ValueType as T,
 };
+use enrollkit_diagnostic::OsVersion as V;
 
 // Distinct per-OS support records, shared by payloads and keys.
 const S0: O = O { introduced: Some(I::In(V::new(4, 0, 0))), multiple: Some(false), supervised: Some(false), allow_manual_install: Some(true), user_enrollment: Some(U::Allowed), ..O::INHERIT };

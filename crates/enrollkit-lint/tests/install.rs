@@ -2,11 +2,12 @@
 //! the per-payload plan and ProfileList input.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use enrollkit_lint::Coded;
 use enrollkit_lint::install::{
     InstallOutcome, InstalledSet, PayloadChange, ProfileSummary, check_enrollment_update,
     summaries_from_value,
 };
-use enrollkit_lint::rules::{RULES, rule};
+use enrollkit_lint::rules::{rule, rules};
 use enrollkit_lint::{InstallMethod, LintContext, Platform};
 use plist::{Dictionary, Value};
 
@@ -440,26 +441,24 @@ fn profile_list_answer_is_accepted() {
     let set = InstalledSet::new(installed);
     let report = set.check(&enrollment("com.other.enroll", "Other", &[]), &mac());
     assert!(codes(&report.diagnostics).contains(&"CHK002"));
-    assert!(summaries_from_value(&st("x")).is_err());
+    assert_eq!(summaries_from_value(&st("x")).unwrap_err().code(), "CHK102");
     assert_eq!(
         summaries_from_value(&Value::Array(vec![Value::Dictionary(Dictionary::new())]))
             .unwrap_err()
             .code(),
-        "INSTALL001"
+        "CHK101"
     );
 }
 
 #[test]
 fn every_check_rule_is_exercised_here() {
     let source = include_str!("install.rs");
-    for r in RULES.iter().filter(|r| r.code.starts_with("CHK")) {
-        assert!(rule(r.code).is_some());
-        if r.code != "CHK001" {
-            assert!(
-                source.contains(&format!("\"{}\"", r.code)),
-                "{} untested",
-                r.code
-            );
+    for r in rules().filter(|r| r.family() == "CHK") {
+        assert!(rule(r.as_str()).is_some());
+        // CHK012 (a broken signature on the new profile) needs CMS, so the facade's
+        // check_install emits it; crates/enrollkit-cli/tests/lint.rs exercises it.
+        if r != "CHK001" && r != "CHK012" {
+            assert!(source.contains(&format!("\"{r}\"")), "{r} untested");
         }
     }
 }

@@ -8,7 +8,7 @@ use std::fmt;
 
 use crate::error::RecipeError;
 use crate::model::{CommandConfig, NamedPath};
-use crate::secret::Secret;
+use enrollkit_diagnostic::Secret;
 
 #[derive(Clone, PartialEq, Eq)]
 enum Part {

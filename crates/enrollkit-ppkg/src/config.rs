@@ -18,10 +18,10 @@ use crate::plan::{
     AssetInput, BuildOptions, BuildPlan, IcdBackend, OutputFile, PackageBackend, SettingsStore,
     plan_build,
 };
-use crate::secret::Secret;
 use crate::validate::{ValidateOptions, validate};
 use crate::version::derive_package_id;
 use enrollkit_diagnostic::Diagnostic;
+use enrollkit_diagnostic::Secret;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Deserialize)]

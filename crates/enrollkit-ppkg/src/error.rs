@@ -1,5 +1,7 @@
 //! Error types. Each has a stable `code()`; none carries a secret value.
 
+use enrollkit_diagnostic::codes::package as codes;
+use enrollkit_diagnostic::{Code, Coded};
 use thiserror::Error;
 
 /// Reading an answer file failed.
@@ -53,18 +55,17 @@ pub enum ParseError {
     },
 }
 
-impl ParseError {
-    /// Stable code of this error.
-    pub fn code(&self) -> &'static str {
+impl Coded for ParseError {
+    fn code(&self) -> Code {
         match self {
-            ParseError::TooLarge { .. } => "PPKGP001",
-            ParseError::TooDeep { .. } => "PPKGP002",
-            ParseError::TooManyNodes { .. } => "PPKGP003",
-            ParseError::Encoding(_) => "PPKGP004",
-            ParseError::Xml { .. } => "PPKGP005",
-            ParseError::Structure(_) => "PPKGP006",
-            ParseError::NotAnswerFile(_) => "PPKGP007",
-            ParseError::BadValue { .. } => "PPKGP008",
+            ParseError::TooLarge { .. } => codes::INPUT_TOO_LARGE,
+            ParseError::TooDeep { .. } => codes::TOO_DEEP,
+            ParseError::TooManyNodes { .. } => codes::TOO_MANY_NODES,
+            ParseError::Encoding(_) => codes::ENCODING,
+            ParseError::Xml { .. } => codes::XML_MALFORMED,
+            ParseError::Structure(_) => codes::XML_STRUCTURE,
+            ParseError::NotAnswerFile(_) => codes::NOT_ANSWER_FILE,
+            ParseError::BadValue { .. } => codes::BAD_SETTING_VALUE,
         }
     }
 }
@@ -84,13 +85,12 @@ pub enum WriteError {
     InvalidComment,
 }
 
-impl WriteError {
-    /// Stable code of this error.
-    pub fn code(&self) -> &'static str {
+impl Coded for WriteError {
+    fn code(&self) -> Code {
         match self {
-            WriteError::Io(_) => "PPKGW001",
-            WriteError::InvalidName(_) => "PPKGW002",
-            WriteError::InvalidComment => "PPKGW003",
+            WriteError::Io(_) => codes::WRITE_FAILED,
+            WriteError::InvalidName(_) => codes::INVALID_ELEMENT_NAME,
+            WriteError::InvalidComment => codes::INVALID_COMMENT,
         }
     }
 }
@@ -117,14 +117,13 @@ pub enum RecipeError {
     UnsafeArgument(String),
 }
 
-impl RecipeError {
-    /// Stable code of this error.
-    pub fn code(&self) -> &'static str {
+impl Coded for RecipeError {
+    fn code(&self) -> Code {
         match self {
-            RecipeError::UnsafeUserName(_) => "PPKGR001",
-            RecipeError::UnsafeFileName(_) => "PPKGR002",
-            RecipeError::UnsafeSecretToken => "PPKGR003",
-            RecipeError::UnsafeArgument(_) => "PPKGR004",
+            RecipeError::UnsafeUserName(_) => codes::UNSAFE_USER_NAME,
+            RecipeError::UnsafeFileName(_) => codes::UNSAFE_FILE_NAME,
+            RecipeError::UnsafeSecretToken => codes::UNSAFE_SECRET_TOKEN,
+            RecipeError::UnsafeArgument(_) => codes::UNSAFE_ARGUMENT,
         }
     }
 }
@@ -156,17 +155,16 @@ pub enum BuildError {
     Manifest(String),
 }
 
-impl BuildError {
-    /// Stable code of this error.
-    pub fn code(&self) -> &'static str {
+impl Coded for BuildError {
+    fn code(&self) -> Code {
         match self {
-            BuildError::MissingAsset(_) => "PPKGB001",
-            BuildError::UnreferencedAsset(_) => "PPKGB002",
-            BuildError::DuplicateAsset(_) => "PPKGB003",
-            BuildError::BadOption(_) => "PPKGB004",
+            BuildError::MissingAsset(_) => codes::MISSING_ASSET,
+            BuildError::UnreferencedAsset(_) => codes::UNREFERENCED_ASSET,
+            BuildError::DuplicateAsset(_) => codes::DUPLICATE_ASSET,
+            BuildError::BadOption(_) => codes::BAD_BUILD_OPTION,
             BuildError::Recipe(e) => e.code(),
             BuildError::Write(e) => e.code(),
-            BuildError::Manifest(_) => "PPKGB005",
+            BuildError::Manifest(_) => codes::MANIFEST_FAILED,
         }
     }
 }
@@ -200,13 +198,12 @@ pub enum ConfigError {
     Recipe(#[from] RecipeError),
 }
 
-impl ConfigError {
-    /// Stable code of this error.
-    pub fn code(&self) -> &'static str {
+impl Coded for ConfigError {
+    fn code(&self) -> Code {
         match self {
-            ConfigError::Toml(_) => "PPKGC001",
-            ConfigError::BadValue { .. } => "PPKGC002",
-            ConfigError::MissingAsset(_) => "PPKGC003",
+            ConfigError::Toml(_) => codes::CONFIG_SYNTAX,
+            ConfigError::BadValue { .. } => codes::CONFIG_VALUE,
+            ConfigError::MissingAsset(_) => codes::CONFIG_MISSING_ASSET,
             ConfigError::Base(e) => e.code(),
             ConfigError::Build(e) => e.code(),
             ConfigError::Recipe(e) => e.code(),

@@ -57,46 +57,69 @@
 //! assert!(!format!("{file:?}{plan:?}").contains("enrollment-secret"));
 //! ```
 //!
-//! # Validation codes
+//! # Codes
 //!
 //! Findings are [`enrollkit_diagnostic::Diagnostic`]s; the path is a dotted path inside the
 //! answer file (`PackageConfig.Version`, `Common.Workplace.Enrollments.UPN[x].Secret`).
-//! [`RULES`] holds the same table as data.
+//! Codes are the `PPKG` family of the registry (`PPKG0xx` validation, then the error types:
+//! `PPKG1xx` [`ParseError`], `PPKG2xx` [`WriteError`], `PPKG3xx` [`RecipeError`], `PPKG4xx`
+//! [`BuildError`], `PPKG5xx` [`ConfigError`]); [`rules`] lists the validation rules. The table
+//! is generated from the registry.
 //!
-//! | Code | Severity | What is checked | Why | Remediation |
+//! | Code | Severity | Meaning | Why | Remediation |
 //! |---|---|---|---|---|
-//! | PPKG001 | error | PackageConfig `ID` is a GUID (braces optional) | ICD's PackageConfig schema; the ID is the package identity | Use a GUID and keep it across versions |
-//! | PPKG002 | error | `Version` has exactly 2 or 4 numeric parts | Schema pattern; `1.0.0` is rejected | Use `1.0` or `1.0.0.0` |
-//! | PPKG003 | error | `OwnerType` is Microsoft, SiliconVendor, OEM, SystemIntegrator, MobileOperator or ITAdmin | Schema enumeration; owner type decides precedence | IT departments use `ITAdmin` |
-//! | PPKG004 | error | `Rank` is an integer 0–99 | Schema range | Pick 0–99 |
-//! | PPKG005 | error | `Name` is present | Required by the schema | Name the package |
-//! | PPKG006 | error | PackageConfig namespace is `urn:schemas-Microsoft-com:Windows-ICD-Package-Config.v1.0` | Namespace URIs are case-sensitive (capital M) | Fix the `xmlns` |
-//! | PPKG007 | error | Settings namespace is `urn:schemas-microsoft-com:windows-provisioning` | ICD looks settings up in that namespace | Fix the `xmlns` |
-//! | PPKG010 | error | ComputerName ≤ 15 bytes after `%RAND:n%`, only `%SERIAL%`/`%RAND:n%` macros, no forbidden characters, not all digits | NetBIOS/DNS name rules | Shorten or fix the name |
-//! | PPKG011 | error | Local user names: 1–20 chars, none of `" / \ [ ] : ; \| = , + * ? < > % @`, no control chars, no trailing period | Windows account-name rules | Rename the account |
-//! | PPKG012 | error | Local users have a password | An account without password cannot be used at the login window | Set a password |
-//! | PPKG013 | error | `HideOobe` = True comes with a local account | Otherwise the device may end up with no usable sign-in | Add a local admin |
-//! | PPKG014 | warning | User name is not a built-in name (Administrator, Guest, DefaultAccount, WDAGUtilityAccount, NONE) | Creating it clashes with the built-in account | Choose another name |
-//! | PPKG015 | warning | `%SERIAL%` names leave ≥ 8 bytes for the serial | Serials are often 7–12 characters; the name is cut or rejected | Shorten the prefix |
-//! | PPKG020 | error | Enrollment UPN looks like `user@domain.tld` | The UPN is the enrollment identity | Use an address |
-//! | PPKG021 | error | Enrollment `Secret` present and not empty | Enrollment cannot authenticate | Set the secret |
-//! | PPKG022 | error | `AuthPolicy` is `OnPremise` or `Certificate` | The only values of the Provisioning CSP | Fix the value |
-//! | PPKG023 | error | `AuthPolicy` Certificate comes with `Certificates/ClientCertificates` | The Secret is then a certificate thumbprint | Add the certificate or use OnPremise |
-//! | PPKG024 | error | `DiscoveryServiceFullUrl` is an https URL | MDM discovery runs over TLS | Point it at `https://…/EnrollmentServer/Discovery.svc` |
-//! | PPKG030 | error | `DeviceContext` has exactly one `CommandLine` | One device-context command line per package | Chain steps in one script |
-//! | PPKG031 | error | CommandFile/Dependency file names unique (ignoring case) | All files land in one directory on the device | Rename files |
-//! | PPKG032 | error | ProvisioningCommands only with the desktop store | The common store has no ProvisioningCommands; ICD fails | Build with the desktop store |
-//! | PPKG033 | error | PrimaryContext command names present and unique | Commands are addressed by name | Rename |
-//! | PPKG034 | error | Command lines are not empty | Nothing would run | Write the command |
-//! | PPKG040 | error | Wi-Fi SSID 1–32 bytes | 802.11 SSID length | Fix the SSID |
-//! | PPKG041 | error | WPA2-Personal key is 8–63 printable ASCII or 64 hex; WEP has a key | Otherwise the profile cannot connect | Set the key |
-//! | PPKG042 | error | `SecurityType` is Open, WEP or WPA2-Personal | The values the settings editor offers | Fix the value |
-//! | PPKG043 | warning | Network does not use WEP | WEP is broken | Use WPA2-Personal |
-//! | PPKG090 | info | Typed sections were recognized | A section with unknown content is kept verbatim and its typed checks are skipped | Review it by hand |
+//! | PPKG001 | error | PackageConfig ID is a GUID | ICD's PackageConfig schema; the ID is the package identity | Set ID to a GUID such as {6aaa4dfa-00d7-4aaa-8adf-73c6a7e2501e} and keep it across versions |
+//! | PPKG002 | error | Version has exactly 2 or 4 numeric parts | Schema pattern; `1.0.0` is rejected | Use a version such as 1.0 or 1.0.0.0 |
+//! | PPKG003 | error | OwnerType is a known owner type | Schema enumeration; owner type decides precedence | Use one of Microsoft, SiliconVendor, OEM, SystemIntegrator, MobileOperator, ITAdmin (IT departments: ITAdmin) |
+//! | PPKG004 | error | Rank is an integer from 0 to 99 | Schema range | Set Rank to a whole number between 0 and 99 |
+//! | PPKG005 | error | Name is present and not empty | Required by the schema | Give the package a Name |
+//! | PPKG006 | error | PackageConfig uses its exact namespace | Namespace URIs are case-sensitive (capital M) | Use xmlns="urn:schemas-Microsoft-com:Windows-ICD-Package-Config.v1.0" (capital M) |
+//! | PPKG007 | error | Settings uses its exact namespace | ICD looks settings up in that namespace | Use xmlns="urn:schemas-microsoft-com:windows-provisioning" |
+//! | PPKG010 | error | ComputerName is a valid NetBIOS name after macro expansion | NetBIOS/DNS name rules | Use at most 15 bytes of letters, digits and hyphens, plus %SERIAL% or %RAND:n% |
+//! | PPKG011 | error | Local user names follow the Windows account-name rules | Windows account-name rules | Use 1-20 characters without " / \ [ ] : ; \| = , + * ? < > % @ or control characters, not ending in a period |
+//! | PPKG012 | error | Local users have a password | An account without password cannot be used at the login window | Set a Password for every local user |
+//! | PPKG013 | error | HideOobe comes with at least one local account | Otherwise the device may end up with no usable sign-in | Add a local administrator under Accounts/Users, or do not hide OOBE |
+//! | PPKG014 | warning | Local user names are not built-in account names | Creating it clashes with the built-in account | Pick a name other than Administrator, Guest, DefaultAccount, WDAGUtilityAccount or NONE |
+//! | PPKG015 | warning | ComputerName leaves room for %SERIAL% | Serials are often 7–12 characters; the name is cut or rejected | Shorten the fixed part so that prefix plus an 8-character serial fits in 15 bytes |
+//! | PPKG020 | error | Enrollment UPN looks like an address | The UPN is the enrollment identity | Use the enrollment identity in user@domain form |
+//! | PPKG021 | error | Enrollment Secret is present and not empty | Enrollment cannot authenticate | Set Secret to the enrollment password, token or certificate thumbprint |
+//! | PPKG022 | error | AuthPolicy is OnPremise or Certificate | The only values of the Provisioning CSP | Set AuthPolicy to OnPremise or Certificate |
+//! | PPKG023 | error | AuthPolicy Certificate comes with a client certificate | The Secret is then a certificate thumbprint | Add Certificates/ClientCertificates with the enrollment certificate, or use OnPremise |
+//! | PPKG024 | error | DiscoveryServiceFullUrl is an https URL | MDM discovery runs over TLS | Set DiscoveryServiceFullUrl to https://<host>/EnrollmentServer/Discovery.svc |
+//! | PPKG030 | error | DeviceContext has exactly one CommandLine | One device-context command line per package | Use a single CommandLine in DeviceContext (chain steps in one script), or move commands to PrimaryContext |
+//! | PPKG031 | error | Command and dependency file names are unique | All files land in one directory on the device | Rename the files so that every CommandFile and Dependency has its own file name |
+//! | PPKG032 | error | ProvisioningCommands are built against the desktop settings store | The common store has no ProvisioningCommands; ICD fails | Build with the desktop store (Microsoft-Desktop-Provisioning.dat) |
+//! | PPKG033 | error | PrimaryContext command names are present and unique | Commands are addressed by name | Give every CommandConfig its own Name |
+//! | PPKG034 | error | Command lines are not empty | Nothing would run | Write the command to run into CommandLine |
+//! | PPKG040 | error | Wi-Fi SSID has 1-32 bytes | 802.11 SSID length | Use the network name as broadcast, at most 32 bytes |
+//! | PPKG041 | error | Protected Wi-Fi networks have a usable key | Otherwise the profile cannot connect | Set SecurityKey: WPA2-Personal takes 8-63 printable ASCII characters or 64 hex digits |
+//! | PPKG042 | error | SecurityType is Open, WEP or WPA2-Personal | The values the settings editor offers | Set SecurityType to Open, WEP or WPA2-Personal |
+//! | PPKG043 | warning | Wi-Fi does not use WEP | WEP is broken | Move the network to WPA2-Personal; WEP is broken |
+//! | PPKG090 | info | Typed sections are recognized | A section with unknown content is kept verbatim and its typed checks are skipped | The section was kept verbatim and its typed checks were skipped; check it by hand |
+//! | PPKG101 | error | The answer file is larger than the parser's input limit. | A real customizations.xml is a few kilobytes; a huge input is refused before parsing. | Check that the file is an answer file, or raise Limits::max_input_bytes. |
+//! | PPKG102 | error | Elements nest deeper than the parser's depth limit. | Answer files nest a handful of levels; deep nesting is refused to bound memory and stack. | Check the file, or raise Limits::max_depth. |
+//! | PPKG103 | error | The document has more XML nodes than the parser's node limit. | The limit bounds the memory a hostile file can claim. | Check the file, or raise Limits::max_nodes. |
+//! | PPKG104 | error | The answer file is not UTF-8. | ICD writes and reads answer files as UTF-8. | Save the file as UTF-8. |
+//! | PPKG105 | error | The answer file is not well-formed XML. | Neither ICD nor enrollkit can read a document that is not well-formed. | Fix the XML at the reported offset. |
+//! | PPKG106 | error | The document is well-formed but not shaped like a document (no root element, a DOCTYPE, ...). | Answer files are a single WindowsCustomizations element; DOCTYPEs are refused to rule out entity expansion. | Supply a plain customizations.xml without DOCTYPE. |
+//! | PPKG107 | error | The root is not WindowsCustomizations, or PackageConfig or Settings is missing. | Windows Configuration Designer and icd.exe expect exactly this structure. | Supply a Windows provisioning answer file (customizations.xml). |
+//! | PPKG108 | error | A typed setting holds a value of the wrong kind (for example Maybe for a boolean). | ICD rejects settings whose values do not fit their type. | Write the value the setting expects (True/False, a number, ...). |
+//! | PPKG201 | error | The XML writer failed. | — | Report this as a bug with the input that caused it. |
+//! | PPKG202 | error | An element has an empty or unusable name. | XML element names cannot be empty or contain spaces and markup characters. | Rename the element. |
+//! | PPKG203 | error | A comment contains -- or ends with -, which XML forbids. | — | Remove the double hyphen from the comment. |
+//! | PPKG301 | error | A user name cannot be placed into a command line safely. | cmd.exe interprets characters such as & \| < > ^ %; only A-Z a-z 0-9 . _ - are allowed, 1-20 of them. | Use a user name of 1-20 characters from A-Z a-z 0-9 . _ -. |
+//! | PPKG302 | error | A file name cannot be placed into a command line safely. | cmd.exe interprets special characters, and a path separator would leave the package's folder. | Use a file name of 1-100 characters from A-Z a-z 0-9 . _ - with no leading dot. |
+//! | PPKG303 | error | The agent connect key is empty or has characters that are unsafe in a command line. | cmd.exe would interpret them, changing the command that runs at first boot. | Use the connect key exactly as issued (A-Z a-z 0-9 . _ -). |
+//! | PPKG304 | error | An installer argument cannot be placed into a command line safely. | cmd.exe would interpret its special characters. | Use arguments from A-Z a-z 0-9 . _ - / : = +. |
+//! | PPKG401 | error | The answer file references a file that no asset supplies. | icd.exe fails when a CommandFile or Dependency is missing. | Supply the file, or remove the reference. |
+//! | PPKG402 | error | An asset is supplied that nothing references. | The package would carry a file nothing runs. | Reference the asset from a command, or drop it. |
+//! | PPKG403 | error | Two assets share a file name (ignoring case). | All files land in one folder on the device. | Rename one of the files. |
+//! | PPKG404 | error | A build option is not usable. | — | Fix the option named in the message. |
+//! | PPKG405 | error | The build manifest could not be serialized. | — | Report this as a bug. |
+//! | PPKG501 | error | The package config is not valid TOML of the expected shape. | — | Fix the config at the reported line (see examples/windows/onboarding.toml). |
+//! | PPKG502 | error | A value in the package config is not acceptable. | — | Fix the value named in the message. |
+//! | PPKG503 | error | An asset named by the package config was not supplied. | — | Supply every file the config names ([agent] msi, [merge] answer_file). |
 //!
-//! Error codes of the error enums: `PPKGP001`–`PPKGP008` ([`ParseError`]), `PPKGW001`–`PPKGW003`
-//! ([`WriteError`]), `PPKGR001`–`PPKGR004` ([`RecipeError`]), `PPKGB001`–`PPKGB005`
-//! ([`BuildError`]), `PPKGC001`–`PPKGC003` ([`ConfigError`]).
 
 mod command;
 mod config;
@@ -104,7 +127,6 @@ mod error;
 mod merge;
 mod model;
 mod plan;
-mod secret;
 mod validate;
 mod version;
 mod xml;
@@ -117,6 +139,7 @@ pub use config::{
     AgentSection, BuildSection, ComputerSection, EnrollmentSection, MergeSection, OobeSection,
     PackageOutput, PackageSection, PackageSpec, UserSection, WifiSection, file_name_of,
 };
+pub use enrollkit_diagnostic::{Code, Coded, Secret};
 pub use error::{BuildError, ConfigError, ParseError, RecipeError, WriteError};
 pub use merge::merge;
 pub use model::{
@@ -129,9 +152,8 @@ pub use plan::{
     AssetEntry, AssetInput, BuildOptions, BuildPlan, IcdBackend, OutputFile, PackageBackend,
     SettingsStore, plan_build, referenced_files, sha256_hex,
 };
-pub use secret::Secret;
 pub use validate::{
-    RULES, Rule, ValidateOptions, account_name_problem, computer_name_problem, looks_like_address,
+    ValidateOptions, account_name_problem, computer_name_problem, looks_like_address, rules,
     validate,
 };
 pub use version::{PackageVersion, bump_version, derive_package_id, package_id_namespace};

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::command::CommandLine;
 use crate::error::{ParseError, WriteError};
-use crate::secret::Secret;
 use crate::xml::{Element, Limits, Node, parse_element_tree, write_element_tree};
+use enrollkit_diagnostic::Secret;
 
 /// Namespace of `PackageConfig` (note the capital M; namespace URIs are case-sensitive).
 pub const PACKAGE_CONFIG_NAMESPACE: &str =

@@ -1,11 +1,11 @@
 //! Validation of an answer file: PackageConfig facts and cross-field rules.
 //!
 //! Each rule has a stable code; the table in the crate documentation lists them all and
-//! [`RULES`] holds the same facts as data.
+//! [`rules`] lists them.
 
 use std::collections::HashSet;
 
-use enrollkit_diagnostic::{Diagnostic, Location, Severity};
+use enrollkit_diagnostic::{Code, Diagnostic, Location};
 
 use crate::model::{
     AnswerFile, AuthPolicy, OwnerType, PACKAGE_CONFIG_NAMESPACE, SETTINGS_NAMESPACE, SettingsGroup,
@@ -15,56 +15,20 @@ use crate::plan::SettingsStore;
 use crate::version::PackageVersion;
 use crate::xml::Element;
 
-/// One validation rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rule {
-    /// Stable code.
-    pub code: &'static str,
-    /// Severity of its findings.
-    pub severity: Severity,
-    /// What the rule checks.
-    pub what: &'static str,
-    /// The remediation printed with each finding.
-    pub remediation: &'static str,
-}
+use enrollkit_diagnostic::codes::package::{
+    AUTH_POLICY, CLIENT_CERT, COMMAND_LINE, COMMAND_NAMES, COMPUTER_NAME, DEVICE_LINE, DISCOVERY,
+    FILE_NAMES, HIDE_OOBE, ID, NAME, OWNER, PC_NS, RANK, RAW_SECTION, RESERVED_USER, SECRET,
+    SERIAL_LENGTH, SETTINGS_NS, SSID, STORE, UPN, USER_NAME, USER_PASSWORD, VERSION, WEP, WIFI_KEY,
+    WIFI_SECURITY,
+};
 
-macro_rules! rules {
-    ($($name:ident = $code:literal, $sev:ident, $what:literal, $fix:literal;)*) => {
-        $(const $name: Rule = Rule { code: $code, severity: Severity::$sev, what: $what, remediation: $fix };)*
-        /// Every validation rule, in code order.
-        pub const RULES: &[Rule] = &[$($name),*];
-    };
-}
-
-rules! {
-    ID = "PPKG001", Error, "PackageConfig ID is a GUID", "Set ID to a GUID such as {6aaa4dfa-00d7-4aaa-8adf-73c6a7e2501e} and keep it across versions";
-    VERSION = "PPKG002", Error, "Version has exactly 2 or 4 numeric parts", "Use a version such as 1.0 or 1.0.0.0";
-    OWNER = "PPKG003", Error, "OwnerType is a known owner type", "Use one of Microsoft, SiliconVendor, OEM, SystemIntegrator, MobileOperator, ITAdmin (IT departments: ITAdmin)";
-    RANK = "PPKG004", Error, "Rank is an integer from 0 to 99", "Set Rank to a whole number between 0 and 99";
-    NAME = "PPKG005", Error, "Name is present and not empty", "Give the package a Name";
-    PC_NS = "PPKG006", Error, "PackageConfig uses its exact namespace", "Use xmlns=\"urn:schemas-Microsoft-com:Windows-ICD-Package-Config.v1.0\" (capital M)";
-    SETTINGS_NS = "PPKG007", Error, "Settings uses its exact namespace", "Use xmlns=\"urn:schemas-microsoft-com:windows-provisioning\"";
-    COMPUTER_NAME = "PPKG010", Error, "ComputerName is a valid NetBIOS name after macro expansion", "Use at most 15 bytes of letters, digits and hyphens, plus %SERIAL% or %RAND:n%";
-    USER_NAME = "PPKG011", Error, "Local user names follow the Windows account-name rules", "Use 1-20 characters without \" / \\ [ ] : ; | = , + * ? < > % @ or control characters, not ending in a period";
-    USER_PASSWORD = "PPKG012", Error, "Local users have a password", "Set a Password for every local user";
-    HIDE_OOBE = "PPKG013", Error, "HideOobe comes with at least one local account", "Add a local administrator under Accounts/Users, or do not hide OOBE";
-    RESERVED_USER = "PPKG014", Warning, "Local user names are not built-in account names", "Pick a name other than Administrator, Guest, DefaultAccount, WDAGUtilityAccount or NONE";
-    SERIAL_LENGTH = "PPKG015", Warning, "ComputerName leaves room for %SERIAL%", "Shorten the fixed part so that prefix plus an 8-character serial fits in 15 bytes";
-    UPN = "PPKG020", Error, "Enrollment UPN looks like an address", "Use the enrollment identity in user@domain form";
-    SECRET = "PPKG021", Error, "Enrollment Secret is present and not empty", "Set Secret to the enrollment password, token or certificate thumbprint";
-    AUTH_POLICY = "PPKG022", Error, "AuthPolicy is OnPremise or Certificate", "Set AuthPolicy to OnPremise or Certificate";
-    CLIENT_CERT = "PPKG023", Error, "AuthPolicy Certificate comes with a client certificate", "Add Certificates/ClientCertificates with the enrollment certificate, or use OnPremise";
-    DISCOVERY = "PPKG024", Error, "DiscoveryServiceFullUrl is an https URL", "Set DiscoveryServiceFullUrl to https://<host>/EnrollmentServer/Discovery.svc";
-    DEVICE_LINE = "PPKG030", Error, "DeviceContext has exactly one CommandLine", "Use a single CommandLine in DeviceContext (chain steps in one script), or move commands to PrimaryContext";
-    FILE_NAMES = "PPKG031", Error, "Command and dependency file names are unique", "Rename the files so that every CommandFile and Dependency has its own file name";
-    STORE = "PPKG032", Error, "ProvisioningCommands are built against the desktop settings store", "Build with the desktop store (Microsoft-Desktop-Provisioning.dat)";
-    COMMAND_NAMES = "PPKG033", Error, "PrimaryContext command names are present and unique", "Give every CommandConfig its own Name";
-    COMMAND_LINE = "PPKG034", Error, "Command lines are not empty", "Write the command to run into CommandLine";
-    SSID = "PPKG040", Error, "Wi-Fi SSID has 1-32 bytes", "Use the network name as broadcast, at most 32 bytes";
-    WIFI_KEY = "PPKG041", Error, "Protected Wi-Fi networks have a usable key", "Set SecurityKey: WPA2-Personal takes 8-63 printable ASCII characters or 64 hex digits";
-    WIFI_SECURITY = "PPKG042", Error, "SecurityType is Open, WEP or WPA2-Personal", "Set SecurityType to Open, WEP or WPA2-Personal";
-    WEP = "PPKG043", Warning, "Wi-Fi does not use WEP", "Move the network to WPA2-Personal; WEP is broken";
-    RAW_SECTION = "PPKG090", Info, "Typed sections are recognized", "The section was kept verbatim and its typed checks were skipped; check it by hand";
+/// Every validation rule (`PPKG0xx`), in code order; the codes of the error types follow them
+/// in the registry.
+pub fn rules() -> impl Iterator<Item = Code> {
+    enrollkit_diagnostic::codes::package::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.as_str() < "PPKG100")
 }
 
 /// Options for [`validate`].
@@ -85,14 +49,8 @@ impl Default for ValidateOptions {
 struct Findings(Vec<Diagnostic>);
 
 impl Findings {
-    fn add(&mut self, rule: Rule, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Diagnostic::new(
-            rule.code,
-            rule.severity,
-            Location::top(path),
-            message,
-            rule.remediation,
-        ));
+    fn add(&mut self, rule: Code, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(rule.at(Location::top(path), message));
     }
 }
 
@@ -630,7 +588,8 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_sorted() {
-        let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let codes: Vec<&str> = rules().map(|r| r.as_str()).collect();
+        assert_eq!(codes.len(), 28);
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();

@@ -2,6 +2,7 @@
 //! Answer-file behaviour end to end: the example config, golden files checked by Python's
 //! XML parser and hashlib, the must-show bad file, round trips, merge and redaction.
 
+use enrollkit_ppkg::Coded;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -309,16 +310,16 @@ fn unknown_content_in_a_typed_section_keeps_it_raw() {
 #[test]
 fn parse_errors_have_codes() {
     let cases: &[(&[u8], &str)] = &[
-        (b"<Other/>", "PPKGP007"),
-        (b"<WindowsCustomizations/>", "PPKGP007"),
-        (b"<WindowsCustomizations><PackageConfig>", "PPKGP006"),
-        (b"\xff\xfe<\x00", "PPKGP004"),
+        (b"<Other/>", "PPKG107"),
+        (b"<WindowsCustomizations/>", "PPKG107"),
+        (b"<WindowsCustomizations><PackageConfig>", "PPKG106"),
+        (b"\xff\xfe<\x00", "PPKG104"),
         (
             b"<?xml version=\"1.0\" encoding=\"utf-16\"?><a/>",
-            "PPKGP004",
+            "PPKG104",
         ),
-        (b"<a x='1' x='2'/>", "PPKGP005"),
-        (b"<a>&bogus;</a>", "PPKGP005"),
+        (b"<a x='1' x='2'/>", "PPKG105"),
+        (b"<a>&bogus;</a>", "PPKG105"),
     ];
     for (input, code) in cases {
         let err = AnswerFile::parse(input).unwrap_err();
@@ -327,7 +328,7 @@ fn parse_errors_have_codes() {
     let bad_bool = br#"<WindowsCustomizations><PackageConfig/><Settings><Customizations><Common>
         <OOBE><Desktop><HideOobe>Maybe</HideOobe></Desktop></OOBE></Common></Customizations></Settings></WindowsCustomizations>"#;
     let err = AnswerFile::parse(bad_bool).unwrap_err();
-    assert_eq!(err.code(), "PPKGP008");
+    assert_eq!(err.code(), "PPKG108");
     assert!(
         err.to_string().contains("Common.OOBE.Desktop.HideOobe"),
         "{err}"
@@ -448,7 +449,7 @@ fn build_plan_checks_assets() {
     let xml = file.to_xml().unwrap();
     let options = BuildOptions::new("x.ppkg");
     let err = plan_build(&file, &xml, &options, &[]).unwrap_err();
-    assert_eq!(err.code(), "PPKGB001");
+    assert_eq!(err.code(), "PPKG401");
     let a = AssetInput {
         file_name: "agent.msi".into(),
         bytes: b"1",
@@ -458,13 +459,13 @@ fn build_plan_checks_assets() {
         bytes: b"2",
     };
     let err = plan_build(&file, &xml, &options, &[a.clone(), extra]).unwrap_err();
-    assert_eq!(err.code(), "PPKGB002");
+    assert_eq!(err.code(), "PPKG402");
     let dup = AssetInput {
         file_name: "AGENT.msi".into(),
         bytes: b"2",
     };
     let err = plan_build(&file, &xml, &options, &[a.clone(), dup]).unwrap_err();
-    assert_eq!(err.code(), "PPKGB003");
+    assert_eq!(err.code(), "PPKG403");
     for work_dir in [r"C:\", r"C:\My Build", r"\\server\share", "C:/x", r"C:\a;b"] {
         let mut o = options.clone();
         o.work_dir = work_dir.into();
@@ -472,7 +473,7 @@ fn build_plan_checks_assets() {
             plan_build(&file, &xml, &o, std::slice::from_ref(&a))
                 .unwrap_err()
                 .code(),
-            "PPKGB004",
+            "PPKG404",
             "{work_dir}"
         );
     }
@@ -485,21 +486,56 @@ fn build_plan_checks_assets() {
 #[test]
 fn config_errors_have_codes_and_no_values() {
     let err = PackageSpec::from_toml("[package]\nname = \"x\"\nbogus = 1\n").unwrap_err();
-    assert_eq!(err.code(), "PPKGC001");
+    assert_eq!(err.code(), "PPKG501");
     assert!(err.to_string().contains("line 3"), "{err}");
     let err = PackageSpec::from_toml("[package]\nname = \"x\"\n[build]\nstore = \"nope\"\n")
         .unwrap()
         .build_options()
         .unwrap_err();
-    assert_eq!(err.code(), "PPKGC002");
+    assert_eq!(err.code(), "PPKG502");
     let spec = PackageSpec::from_toml(
         "[package]\nname = \"x\"\n[agent]\nmsi = \"a.msi\"\nconnect_key = \"k&calc\"\n",
     )
     .unwrap();
-    assert_eq!(spec.build(&[], None).unwrap_err().code(), "PPKGC003");
+    assert_eq!(spec.build(&[], None).unwrap_err().code(), "PPKG503");
     let err = spec.build(&[("a.msi".into(), b"x")], None).unwrap_err();
-    assert_eq!(err.code(), "PPKGR003");
+    assert_eq!(err.code(), "PPKG303");
     assert!(!err.to_string().contains("k&calc"));
+}
+
+/// Issue 12: a secret of the wrong TOML type (integer, float, boolean, date) is refused without
+/// its value in the message, for every secret field of the package config.
+#[test]
+fn secrets_of_the_wrong_type_are_never_echoed() {
+    let base = "[package]\nname = \"x\"\n";
+    let cases = [
+        (
+            "[[users]]\nname = \"admin\"\npassword = 77712345\n",
+            "77712345",
+        ),
+        (
+            "[[users]]\nname = \"admin\"\npassword = 7771.2345\n",
+            "7771.2345",
+        ),
+        (
+            "[enrollment]\nupn = \"e@contoso.com\"\ndiscovery_url = \"https://m.contoso.com/x\"\nsecret = 98765432\n",
+            "98765432",
+        ),
+        (
+            "[agent]\nmsi = \"a.msi\"\nconnect_key = 55512345\n",
+            "55512345",
+        ),
+        ("[[wifi]]\nssid = \"n\"\nkey = 44412345\n", "44412345"),
+        ("[[wifi]]\nssid = \"n\"\nkey = 1979-05-27\n", "1979-05-27"),
+        ("[[wifi]]\nssid = \"n\"\nkey = true\n", "true"),
+    ];
+    for (section, value) in cases {
+        let err = PackageSpec::from_toml(&format!("{base}{section}")).unwrap_err();
+        assert_eq!(err.code(), "PPKG501", "{section}");
+        let text = err.to_string();
+        assert!(!text.contains(value), "{section}: {text}");
+        assert!(text.contains("value not shown"), "{section}: {text}");
+    }
 }
 
 /// Found by fuzzing: a namespace declaration holding `&lt;` or `&#10;` was taken from the

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use crate::payload::{Payload, PayloadKind, types};
 use crate::payloads::*;
-use crate::{Profile, ProfileError, SecretString};
+use crate::{Profile, ProfileError};
+use enrollkit_diagnostic::Secret;
 
 /// The namespace used for deterministic UUIDs when none is given.
 pub const DEFAULT_NAMESPACE: Uuid = uuid::uuid!("5f0c7f8e-3d0a-5a43-9a51-7e6b1d0c2a11");
@@ -57,10 +58,10 @@ fn check_identifier(key: &str, identifier: &str) -> Result<(), ProfileError> {
 /// required ones.
 ///
 /// ```
-/// use enrollkit_profile::{MdmPayload, PayloadBuilder};
+/// use enrollkit_profile::{Coded, MdmPayload, PayloadBuilder};
 /// let incomplete = MdmPayload::default().with_topic("com.apple.mgmt.x");
 /// let err = PayloadBuilder::new("com.example.mdm").build(incomplete).unwrap_err();
-/// assert_eq!(err.code(), "PROFILE_MISSING_REQUIRED_KEY");
+/// assert_eq!(err.code(), "PRF010");
 /// ```
 #[derive(Debug, Clone)]
 pub struct PayloadBuilder {
@@ -324,7 +325,7 @@ pub enum IdentitySource {
         /// The PKCS#12 bytes.
         data: Vec<u8>,
         /// Its password.
-        password: Option<SecretString>,
+        password: Option<Secret>,
     },
 }
 

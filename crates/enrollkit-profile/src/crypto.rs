@@ -17,6 +17,7 @@
 use std::time::SystemTime;
 
 use enrollkit_cms::{CmsError, CmsSigner, ContentEncryption, PrivateKey, SecureRandom};
+use enrollkit_diagnostic::{Code, Coded, codes};
 use plist::Value;
 
 use crate::{Payload, Profile, ProfileError, ReadOptions, read_value, xml_bytes};
@@ -42,15 +43,15 @@ pub enum ProfileCryptoError {
     BadDecryptedContent,
 }
 
-impl ProfileCryptoError {
-    /// Stable code.
-    pub fn code(&self) -> &'static str {
+impl Coded for ProfileCryptoError {
+    fn code(&self) -> Code {
         match self {
             ProfileCryptoError::Cms(e) => e.code(),
-            ProfileCryptoError::Profile(_) => "profile.crypto.plist",
-            ProfileCryptoError::NothingToEncrypt => "profile.crypto.nothing_to_encrypt",
-            ProfileCryptoError::NotEncrypted => "profile.crypto.not_encrypted",
-            ProfileCryptoError::BadDecryptedContent => "profile.crypto.bad_decrypted_content",
+            ProfileCryptoError::Profile(e) => e.code(),
+            ProfileCryptoError::NothingToEncrypt => codes::profile::NOTHING_TO_ENCRYPT,
+            ProfileCryptoError::NotEncrypted => codes::profile::NOT_ENCRYPTED,
+            // Whatever follows the key operation fails with the code of a failed decryption.
+            ProfileCryptoError::BadDecryptedContent => codes::cms::DECRYPTION_FAILED,
         }
     }
 }

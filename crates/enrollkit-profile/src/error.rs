@@ -1,8 +1,12 @@
 //! Typed errors of the profile crate.
 
+use enrollkit_diagnostic::codes::profile as codes;
+use enrollkit_diagnostic::{Code, Coded};
+
 /// Everything that can go wrong reading, building or writing a profile.
 ///
-/// Each variant has a stable [`code`](ProfileError::code) so bindings and scripts can match on it.
+/// Each variant has a stable code from the registry ([`Coded::code`]), so bindings and scripts
+/// can match on it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProfileError {
@@ -56,8 +60,15 @@ pub enum ProfileError {
         found: &'static str,
     },
     /// The CMS container around a signed profile could not be unwrapped.
+    #[cfg(feature = "cms")]
     #[error("signed profile: {0}")]
     Signed(#[from] enrollkit_cms::CmsError),
+    /// A CMS-signed profile, in a build without the `cms` feature.
+    #[cfg(not(feature = "cms"))]
+    #[error(
+        "the input is a CMS-signed profile, and this build of enrollkit-profile has no `cms` feature"
+    )]
+    SignedWithoutCms,
     /// A signed profile whose content is itself signed.
     #[error("signed profile contains another signed container; only one level is supported")]
     NestedSignature,
@@ -87,49 +98,24 @@ pub enum ProfileError {
     },
 }
 
-impl ProfileError {
-    /// A stable code for this error, the same in every binding.
-    pub fn code(&self) -> &'static str {
+impl Coded for ProfileError {
+    fn code(&self) -> Code {
         match self {
-            ProfileError::InputTooLarge { .. } => "PROFILE_INPUT_TOO_LARGE",
-            ProfileError::TooDeep { .. } => "PROFILE_TOO_DEEP",
-            ProfileError::TooBig { .. } => "PROFILE_TOO_BIG",
-            ProfileError::TooManyPayloads { .. } => "PROFILE_TOO_MANY_PAYLOADS",
-            ProfileError::UnknownFormat => "PROFILE_UNKNOWN_FORMAT",
-            ProfileError::Malformed { .. } => "PROFILE_MALFORMED",
-            ProfileError::NotADictionary { .. } => "PROFILE_NOT_A_DICTIONARY",
-            ProfileError::Signed(_) => "PROFILE_SIGNED_CONTAINER",
-            ProfileError::NestedSignature => "PROFILE_NESTED_SIGNATURE",
-            ProfileError::MissingRequiredKey { .. } => "PROFILE_MISSING_REQUIRED_KEY",
-            ProfileError::InvalidValue { .. } => "PROFILE_INVALID_VALUE",
-            ProfileError::Write { .. } => "PROFILE_WRITE",
-        }
-    }
-
-    /// What to do about it, in one sentence.
-    pub fn remediation(&self) -> &'static str {
-        match self {
-            ProfileError::InputTooLarge { .. }
-            | ProfileError::TooBig { .. }
-            | ProfileError::TooManyPayloads { .. } => {
-                "Check that this is really a configuration profile, or raise the limit in ReadOptions"
-            }
-            ProfileError::TooDeep { .. } => {
-                "Flatten the structure, or raise Limits::max_depth if the nesting is legitimate"
-            }
-            ProfileError::UnknownFormat | ProfileError::Malformed { .. } => {
-                "Supply an XML or binary property list, or a CMS-signed .mobileconfig"
-            }
-            ProfileError::NotADictionary { .. } => {
-                "A configuration profile is a dictionary at the top level"
-            }
-            ProfileError::Signed(_) | ProfileError::NestedSignature => {
-                "Re-sign the profile with attached content (openssl cms -sign -nodetach -binary)"
-            }
-            ProfileError::MissingRequiredKey { .. } | ProfileError::InvalidValue { .. } => {
-                "Set the key on the builder before calling build()"
-            }
-            ProfileError::Write { .. } => "Remove values the target format cannot represent",
+            ProfileError::InputTooLarge { .. } => codes::INPUT_TOO_LARGE,
+            ProfileError::TooDeep { .. } => codes::TOO_DEEP,
+            ProfileError::TooBig { .. } => codes::TOO_BIG,
+            ProfileError::TooManyPayloads { .. } => codes::TOO_MANY_PAYLOADS,
+            ProfileError::UnknownFormat => codes::UNKNOWN_FORMAT,
+            ProfileError::Malformed { .. } => codes::MALFORMED,
+            ProfileError::NotADictionary { .. } => codes::NOT_A_DICTIONARY,
+            #[cfg(feature = "cms")]
+            ProfileError::Signed(_) => codes::SIGNED_CONTAINER,
+            #[cfg(not(feature = "cms"))]
+            ProfileError::SignedWithoutCms => codes::SIGNED_WITHOUT_CMS,
+            ProfileError::NestedSignature => codes::NESTED_SIGNATURE,
+            ProfileError::MissingRequiredKey { .. } => codes::MISSING_REQUIRED_KEY,
+            ProfileError::InvalidValue { .. } => codes::INVALID_VALUE,
+            ProfileError::Write { .. } => codes::WRITE_FAILED,
         }
     }
 }

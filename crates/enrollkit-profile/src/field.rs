@@ -4,10 +4,8 @@
 //! stays in the payload's `extra` dictionary untouched, which keeps the model lossless
 //! and leaves type complaints to the linter.
 
-use std::fmt;
-
+use enrollkit_diagnostic::Secret;
 use plist::{Date, Dictionary, Value};
-use zeroize::Zeroize;
 
 /// A type that can live in a typed plist field.
 pub trait PlistField: Sized {
@@ -105,61 +103,13 @@ impl<T: PlistField> PlistField for Vec<T> {
     }
 }
 
-/// A string that must not leak: redacted in `Debug`, wiped from memory on drop.
-///
-/// Used for SCEP challenges, PKCS#12 passwords and Wi-Fi passwords.
-///
-/// ```
-/// use enrollkit_profile::SecretString;
-/// let s = SecretString::new("hunter2");
-/// assert_eq!(format!("{s:?}"), "SecretString(<redacted>)");
-/// assert_eq!(s.expose(), "hunter2");
-/// ```
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct SecretString(String);
-
-impl SecretString {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        SecretString(secret.into())
-    }
-
-    /// The secret itself; keep the borrow short.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Drop for SecretString {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretString(<redacted>)")
-    }
-}
-
-impl From<&str> for SecretString {
-    fn from(s: &str) -> Self {
-        SecretString::new(s)
-    }
-}
-
-impl From<String> for SecretString {
-    fn from(s: String) -> Self {
-        SecretString(s)
-    }
-}
-
-impl PlistField for SecretString {
+/// Secrets (SCEP challenges, PKCS#12 and Wi-Fi passwords) are plist strings.
+impl PlistField for Secret {
     fn from_plist(value: &Value) -> Option<Self> {
-        value.as_string().map(SecretString::new)
+        value.as_string().map(Secret::new)
     }
     fn to_plist(&self) -> Value {
-        Value::String(self.0.clone())
+        Value::String(self.expose().to_owned())
     }
 }
 

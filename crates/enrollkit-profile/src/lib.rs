@@ -55,6 +55,7 @@
 //! ```
 
 mod builder;
+#[cfg(feature = "cms")]
 pub mod crypto;
 mod error;
 mod field;
@@ -70,8 +71,9 @@ pub use builder::{
     DEFAULT_NAMESPACE, EnrollmentKind, EnrollmentProfileBuilder, IdentitySource, PayloadBuilder,
     ProfileBuilder, deterministic_uuid, organization_namespace,
 };
+pub use enrollkit_diagnostic::{Code, Coded, Secret};
 pub use error::ProfileError;
-pub use field::{PlistField, SecretString};
+pub use field::PlistField;
 pub use limits::{Limits, ReadOptions};
 pub use payload::{Payload, PayloadKind, types};
 pub use payloads::*;

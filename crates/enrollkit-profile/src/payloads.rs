@@ -4,8 +4,9 @@
 
 use plist::Dictionary;
 
-use crate::field::{PlistField, SecretString, string_enum};
+use crate::field::{PlistField, string_enum};
 use crate::typed::typed_dict;
+use enrollkit_diagnostic::Secret;
 
 bitflags::bitflags! {
     /// `AccessRights` of the MDM payload: what the server may do on the device.
@@ -183,7 +184,7 @@ typed_dict! {
         /// Subject of the certificate request.
         subject, with_subject: SubjectName = "Subject", optional;
         /// Pre-shared challenge (secret).
-        challenge, with_challenge: SecretString = "Challenge", optional;
+        challenge, with_challenge: Secret = "Challenge", optional;
         /// Key size in bits: 1024, 2048 or 4096.
         keysize, with_keysize: i64 = "Keysize", optional;
         /// Key type; only RSA.
@@ -249,7 +250,7 @@ typed_dict! {
         /// The PKCS#12 bytes.
         content, with_content: Vec<u8> = "PayloadContent", required;
         /// Password of the PKCS#12 file (secret; only obfuscated in an unencrypted profile).
-        password, with_password: SecretString = "Password", optional;
+        password, with_password: Secret = "Password", optional;
         /// File name shown to the user.
         certificate_file_name, with_certificate_file_name: String = "PayloadCertificateFileName", optional;
         /// macOS: give every app access to the private key.
@@ -293,7 +294,7 @@ typed_dict! {
         /// macOS 13: authentication method (deprecated in 14).
         authentication_method, with_authentication_method: String = "AuthenticationMethod", optional;
         /// macOS 13: device registration token.
-        registration_token, with_registration_token: SecretString = "RegistrationToken", optional;
+        registration_token, with_registration_token: Secret = "RegistrationToken", optional;
         /// macOS 14: Platform SSO settings.
         platform_sso, with_platform_sso: Dictionary = "PlatformSSO", optional;
     }
@@ -382,7 +383,7 @@ typed_dict! {
         /// Security type.
         encryption_type, with_encryption_type: WifiEncryption = "EncryptionType", optional;
         /// Pre-shared key (secret).
-        password, with_password: SecretString = "Password", optional;
+        password, with_password: Secret = "Password", optional;
         /// Client identity payload UUID in the same profile.
         payload_certificate_uuid, with_payload_certificate_uuid: String = "PayloadCertificateUUID", optional;
         /// Enterprise (EAP) settings.

@@ -1,6 +1,7 @@
 //! Behaviour of the typed model and builders.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use enrollkit_profile::Coded;
 use enrollkit_profile::plist::{Dictionary, Value};
 use enrollkit_profile::*;
 
@@ -76,7 +77,7 @@ fn secrets_do_not_reach_debug_output() {
         .topic("com.apple.mgmt.x")
         .identity(IdentitySource::Pkcs12 {
             data: vec![1, 2, 3],
-            password: Some(SecretString::new("p12-password-XYZ")),
+            password: Some(Secret::new("p12-password-XYZ")),
         })
         .build()
         .unwrap();
@@ -145,12 +146,12 @@ fn builders_refuse_duplicates_and_bad_uuids() {
         .payload(a)
         .build()
         .unwrap_err();
-    assert_eq!(err.code(), "PROFILE_INVALID_VALUE");
+    assert_eq!(err.code(), "PRF011");
     let err = PayloadBuilder::new("com.example.x")
         .uuid("not-a-uuid")
         .build(LoginWindowPayload::default())
         .unwrap_err();
-    assert_eq!(err.code(), "PROFILE_INVALID_VALUE");
+    assert_eq!(err.code(), "PRF011");
 }
 
 #[test]

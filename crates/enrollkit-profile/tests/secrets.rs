@@ -2,7 +2,7 @@
 //! messages, whether the profile was built or read.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use enrollkit_profile::{ReadOptions, SecretString, read_profile};
+use enrollkit_profile::{ReadOptions, Secret, read_profile};
 
 const CHALLENGE: &str = "ScepChallenge-7f3a91";
 const P12_PASSWORD: &str = "P12-Passw0rd-42";
@@ -74,7 +74,7 @@ fn malformed_secret_values_are_not_echoed_in_errors() {
 
 #[test]
 fn secret_string_is_redacted() {
-    let s = SecretString::new(CHALLENGE);
+    let s = Secret::new(CHALLENGE);
     assert!(!format!("{s:?} {s:#?} {:?}", Some(s.clone())).contains(CHALLENGE));
     assert_eq!(s.expose(), CHALLENGE);
 }

@@ -15,6 +15,7 @@ class EnrollkitError(Exception):
     """Base class of every enrollkit error."""
 
     code: str
+    area: str
     message: str
     remediation: str
 
@@ -214,6 +215,10 @@ class FlowStep:
     def state_json(self) -> str: ...
     @property
     def state(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def outcome_code(self) -> str | None: ...
     @property
     def actions(self) -> list[Any]: ...
     @property

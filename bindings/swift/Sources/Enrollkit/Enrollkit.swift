@@ -629,7 +629,13 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol EnrollkitErrorProtocol: AnyObject, Sendable {
     
     /**
-     * Stable code (e.g. `PROFILE_MALFORMED`, `cms.bad_key`), the same in every binding.
+     * The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `argument`,
+     * `io`, `internal`): what kind of failure this is, without parsing the code.
+     */
+    func area()  -> String
+    
+    /**
+     * Registry code (e.g. `PRF006`, `CMS006`), the same in every binding and the CLI.
      */
     func code()  -> String
     
@@ -701,7 +707,20 @@ open class EnrollkitError: EnrollkitErrorProtocol, @unchecked Sendable, Swift.Er
 
     
     /**
-     * Stable code (e.g. `PROFILE_MALFORMED`, `cms.bad_key`), the same in every binding.
+     * The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `argument`,
+     * `io`, `internal`): what kind of failure this is, without parsing the code.
+     */
+open func area() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_method_enrollkiterror_area(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Registry code (e.g. `PRF006`, `CMS006`), the same in every binding and the CLI.
      */
 open func code() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -2123,14 +2142,18 @@ public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
 public struct FlowStep: Equatable, Hashable {
     public var stateJson: String
     public var state: String
+    public var outcome: String
+    public var outcomeCode: String?
     public var actionsJson: [String]
     public var diagnostics: [Finding]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(stateJson: String, state: String, actionsJson: [String], diagnostics: [Finding]) {
+    public init(stateJson: String, state: String, outcome: String, outcomeCode: String?, actionsJson: [String], diagnostics: [Finding]) {
         self.stateJson = stateJson
         self.state = state
+        self.outcome = outcome
+        self.outcomeCode = outcomeCode
         self.actionsJson = actionsJson
         self.diagnostics = diagnostics
     }
@@ -2153,6 +2176,8 @@ public struct FfiConverterTypeFlowStep: FfiConverterRustBuffer {
             try FlowStep(
                 stateJson: FfiConverterString.read(from: &buf), 
                 state: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterString.read(from: &buf), 
+                outcomeCode: FfiConverterOptionString.read(from: &buf), 
                 actionsJson: FfiConverterSequenceString.read(from: &buf), 
                 diagnostics: FfiConverterSequenceTypeFinding.read(from: &buf)
         )
@@ -2161,6 +2186,8 @@ public struct FfiConverterTypeFlowStep: FfiConverterRustBuffer {
     public static func write(_ value: FlowStep, into buf: inout [UInt8]) {
         FfiConverterString.write(value.stateJson, into: &buf)
         FfiConverterString.write(value.state, into: &buf)
+        FfiConverterString.write(value.outcome, into: &buf)
+        FfiConverterOptionString.write(value.outcomeCode, into: &buf)
         FfiConverterSequenceString.write(value.actionsJson, into: &buf)
         FfiConverterSequenceTypeFinding.write(value.diagnostics, into: &buf)
     }
@@ -3966,7 +3993,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_enrollkit_ffi_checksum_func_web_flow_status() != 38762) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_enrollkit_ffi_checksum_method_enrollkiterror_code() != 39208) {
+    if (uniffi_enrollkit_ffi_checksum_method_enrollkiterror_area() != 7005) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_method_enrollkiterror_code() != 36504) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_enrollkit_ffi_checksum_method_enrollkiterror_message() != 43289) {

@@ -70,7 +70,7 @@ final class EnrollkitTests: XCTestCase {
     func testErrorsCarryCodeMessageRemediation() throws {
         XCTAssertThrowsError(try Profile.read(data: Data("not a plist".utf8))) { error in
             guard let e = error as? EnrollkitError else { return XCTFail("\(error)") }
-            XCTAssertEqual(e.code(), "PROFILE_UNKNOWN_FORMAT")
+            XCTAssertEqual(e.code(), "PRF005")
             XCTAssertFalse(e.remediation().isEmpty)
             XCTAssertEqual(e.localizedDescription, e.message())
             XCTAssertTrue(e.message().hasPrefix("not a property list"))

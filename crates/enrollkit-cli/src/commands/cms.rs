@@ -1,19 +1,16 @@
 //! CMS commands: `sign`, `verify`, `unsign`, `encrypt`, `decrypt`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use enrollkit_cms::{
-    CmsSigner, ContentEncryption, PrivateKey, SignOptions, SigningIdentity, SystemRandom,
-    TrustAnchors, Verdict, VerifyOptions, certificate_subject, parse_certificates,
+use enrollkit::cms::{
+    ContentEncryption, PrivateKey, SigningIdentity, SystemRandom, TrustAnchors, Verifier,
 };
-use enrollkit_profile::crypto::{decrypt_payload_content, encrypt_payload_content};
-use enrollkit_profile::{ReadOptions, read_profile};
 use serde::Serialize;
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, read_file, write_file};
+use crate::io::{Output, read_file, write_file};
 
 fn parse_time(s: &str) -> Result<SystemTime, CliError> {
     let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
@@ -49,47 +46,41 @@ pub struct SignArgs {
     signing_time: Option<String>,
 }
 
-/// `enrollkit sign`.
-pub fn run_sign(args: SignArgs) -> CliResult {
-    let content = read_file(&args.input)?;
-    let identity = if let Some(p12) = &args.p12 {
+fn identity(args: &SignArgs) -> Result<SigningIdentity, CliError> {
+    if let Some(p12) = &args.p12 {
         let var = args.password_env.as_deref().unwrap_or_default();
         let password = std::env::var(var)
             .map_err(|_| CliError::usage(format!("environment variable {var} is not set")))?;
-        SigningIdentity::from_pkcs12(&read_file(p12)?, &password)
-            .map_err(|e| CliError::input(p12, e))?
-    } else {
-        let (Some(key), Some(cert)) = (&args.key, &args.cert) else {
-            return Err(CliError::usage(
-                "give --key and --cert, or --p12 and --password-env",
-            ));
-        };
-        let key_bytes = read_file(key)?;
-        let cert_bytes = read_file(cert)?;
-        let chain: Vec<Vec<u8>> = args
-            .chain
-            .iter()
-            .map(|p| read_file(p))
-            .collect::<Result<_, _>>()?;
-        let chain_refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-        SigningIdentity::from_pem_or_der(&key_bytes, &cert_bytes, &chain_refs)
-            .map_err(|e| CliError::input(key, e))?
+        return SigningIdentity::from_pkcs12(&read_file(p12)?, &password)
+            .map_err(|e| CliError::input(p12, &e));
+    }
+    let (Some(key), Some(cert)) = (&args.key, &args.cert) else {
+        return Err(CliError::usage(
+            "give --key and --cert, or --p12 and --password-env",
+        ));
     };
+    let key_bytes = read_file(key)?;
+    let cert_bytes = read_file(cert)?;
+    let chain: Vec<Vec<u8>> = args
+        .chain
+        .iter()
+        .map(|p| read_file(p))
+        .collect::<Result<_, _>>()?;
+    let chain_refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+    SigningIdentity::from_pem_or_der(&key_bytes, &cert_bytes, &chain_refs)
+        .map_err(|e| CliError::input(key, &e))
+}
+
+/// `enrollkit sign`.
+pub fn run_sign(args: SignArgs) -> CliResult {
+    let content = read_file(&args.input)?;
+    let identity = identity(&args)?;
     let (time, deterministic) = match &args.signing_time {
         Some(s) => (parse_time(s)?, true),
         None => (SystemTime::now(), false),
     };
-    let signer = CmsSigner::new(
-        identity,
-        SignOptions {
-            deterministic,
-            ..SignOptions::default()
-        },
-    )
-    .map_err(|e| CliError::input(&args.input, e))?;
-    let signed = signer
-        .sign(&content, time)
-        .map_err(|e| CliError::input(&args.input, e))?;
+    let signed = enrollkit::signing::sign(&content, identity, deterministic, time)
+        .map_err(|e| CliError::input(&args.input, &e))?;
     write_file(&args.output, &signed)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -111,11 +102,11 @@ pub struct VerifyArgs {
 }
 
 #[derive(Serialize)]
-struct VerifyReport {
+struct VerifyJson<'a> {
     file: String,
     verdict: &'static str,
     reason_code: Option<&'static str>,
-    reason: Option<String>,
+    reason: Option<&'a str>,
     content_bytes: Option<usize>,
     signer_chain: Vec<String>,
 }
@@ -125,38 +116,46 @@ pub fn run_verify(args: VerifyArgs) -> CliResult {
     let bytes = read_file(&args.file)?;
     let mut anchors = Vec::new();
     for t in &args.trust {
-        anchors.extend(parse_certificates(&read_file(t)?).map_err(|e| CliError::input(t, e))?);
+        anchors.extend(
+            enrollkit::cms::parse_certificates(&read_file(t)?)
+                .map_err(|e| CliError::input(t, &e))?,
+        );
     }
-    let anchors = TrustAnchors::new(anchors).map_err(CliError::input_msg)?;
+    let anchors = TrustAnchors::new(anchors).map_err(|e| CliError::of(&e))?;
     let at = match &args.at {
         Some(s) => parse_time(s)?,
         None => SystemTime::now(),
     };
-    let v = enrollkit_cms::verify(&bytes, &VerifyOptions::new(&anchors, at));
-    let report = VerifyReport {
-        file: args.file.display().to_string(),
-        verdict: v.verdict.label(),
-        reason_code: v.verdict.reason().map(|r| r.code),
-        reason: v.verdict.reason().map(|r| r.message.clone()),
-        content_bytes: v.content.as_ref().map(Vec::len),
-        signer_chain: v
-            .signer_chain
-            .iter()
-            .map(|c| certificate_subject(c).unwrap_or_else(|| "<unparsable>".into()))
-            .collect(),
-    };
+    let report = enrollkit::signing::verify(&Verifier::new(anchors), &bytes, at);
+    let file = args.file.display().to_string();
+    let subjects = report.signer_subjects();
+    let mut out = Output::stdout();
     if args.json {
-        print_json(&report)?;
+        out.json(&VerifyJson {
+            file,
+            verdict: report.verdict.label(),
+            reason_code: report.reason.as_ref().map(|r| r.code.as_str()),
+            reason: report.reason.as_ref().map(|r| r.message.as_str()),
+            content_bytes: report.content.as_ref().map(Vec::len),
+            signer_chain: subjects,
+        })?;
     } else {
         match &report.reason {
-            Some(r) => println!("{}: {} ({})", report.file, report.verdict, r),
-            None => println!("{}: {}", report.file, report.verdict),
+            Some(r) => writeln!(
+                out,
+                "{file}: {} ({}: {})",
+                report.verdict.label(),
+                r.code,
+                r.message
+            )?,
+            None => writeln!(out, "{file}: {}", report.verdict.label())?,
         }
-        for (i, s) in report.signer_chain.iter().enumerate() {
-            println!("  [{i}] {s}");
+        for (i, s) in subjects.iter().enumerate() {
+            writeln!(out, "  [{i}] {s}")?;
         }
     }
-    Ok(if v.verdict == Verdict::Verified {
+    out.finish()?;
+    Ok(if report.is_verified() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -176,8 +175,8 @@ pub struct UnsignArgs {
 /// `enrollkit unsign`: write the embedded content without verifying it.
 pub fn run_unsign(args: UnsignArgs) -> CliResult {
     let bytes = read_file(&args.input)?;
-    let content = enrollkit_cms::extract_signed_content(&bytes)
-        .map_err(|e| CliError::input(&args.input, e))?;
+    let content = enrollkit::cms::extract_signed_content(&bytes)
+        .map_err(|e| CliError::input(&args.input, &e))?;
     write_file(&args.output, &content)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -207,31 +206,18 @@ pub struct EncryptArgs {
     cipher: Cipher,
 }
 
-fn load_profile(path: &Path) -> Result<enrollkit_profile::Profile, CliError> {
-    let bytes = read_file(path)?;
-    Ok(read_profile(&bytes, &ReadOptions::default())
-        .map_err(|e| CliError::input(path, e))?
-        .profile)
-}
-
 /// `enrollkit encrypt`: move PayloadContent into EncryptedPayloadContent.
 pub fn run_encrypt(args: EncryptArgs) -> CliResult {
-    let mut profile = load_profile(&args.input)?;
-    let cert = parse_certificates(&read_file(&args.recipient)?)
-        .map_err(|e| CliError::input(&args.recipient, e))?
-        .remove(0);
+    let profile = read_file(&args.input)?;
+    let recipient = enrollkit::signing::first_certificate(&read_file(&args.recipient)?)
+        .map_err(|e| CliError::input(&args.recipient, &e))?;
     let alg = match args.cipher {
         Cipher::Aes256 => ContentEncryption::Aes256Cbc,
         Cipher::Des3 => ContentEncryption::DesEde3Cbc,
     };
-    encrypt_payload_content(&mut profile, &cert, alg, &SystemRandom::new())
-        .map_err(|e| CliError::input(&args.input, e))?;
-    write_file(
-        &args.output,
-        &profile
-            .to_xml()
-            .map_err(|e| CliError::input(&args.input, e))?,
-    )?;
+    let xml = enrollkit::signing::encrypt_profile(&profile, &recipient, alg, &SystemRandom::new())
+        .map_err(|e| CliError::input(&args.input, &e))?;
+    write_file(&args.output, &xml)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -250,15 +236,11 @@ pub struct DecryptArgs {
 
 /// `enrollkit decrypt`: restore PayloadContent from EncryptedPayloadContent.
 pub fn run_decrypt(args: DecryptArgs) -> CliResult {
-    let mut profile = load_profile(&args.input)?;
+    let profile = read_file(&args.input)?;
     let key = PrivateKey::from_pem_or_der(&read_file(&args.key)?)
-        .map_err(|e| CliError::input(&args.key, e))?;
-    decrypt_payload_content(&mut profile, &key).map_err(|e| CliError::input(&args.input, e))?;
-    write_file(
-        &args.output,
-        &profile
-            .to_xml()
-            .map_err(|e| CliError::input(&args.input, e))?,
-    )?;
+        .map_err(|e| CliError::input(&args.key, &e))?;
+    let xml = enrollkit::signing::decrypt_profile(&profile, &key)
+        .map_err(|e| CliError::input(&args.input, &e))?;
+    write_file(&args.output, &xml)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use base64::Engine;
-use enrollkit_profile::plist::Value;
-use enrollkit_profile::{ReadOptions, binary_bytes, read_value, xml_bytes};
+use enrollkit::profile::plist::Value;
+use enrollkit::profile::{binary_bytes, xml_bytes};
 
 use crate::error::{CliError, CliResult};
 use crate::io::{read_file, write_file};
@@ -63,19 +63,23 @@ pub fn to_json(value: &Value) -> serde_json::Value {
 /// Runs `enrollkit convert`.
 pub fn run(args: Args) -> CliResult {
     let bytes = read_file(&args.file)?;
-    let loaded =
-        read_value(&bytes, &ReadOptions::default()).map_err(|e| CliError::input(&args.file, e))?;
+    let loaded = enrollkit::load::load(&bytes).map_err(|e| CliError::input(&args.file, &e))?;
     let out = match args.to {
         Target::Xml => xml_bytes(&loaded.value),
         Target::Binary => binary_bytes(&loaded.value),
         Target::Json => {
-            let mut text = serde_json::to_string_pretty(&to_json(&loaded.value))
-                .map_err(|e| CliError::input(&args.file, e))?;
+            let mut text = serde_json::to_string_pretty(&to_json(&loaded.value)).map_err(|e| {
+                CliError::coded(
+                    enrollkit::diagnostic::codes::internal::INTERNAL,
+                    Some(&args.file),
+                    e,
+                )
+            })?;
             text.push('\n');
             Ok(text.into_bytes())
         }
     }
-    .map_err(|e| CliError::input(&args.file, e))?;
+    .map_err(|e| CliError::input(&args.file, &e))?;
     write_file(&args.output, &out)?;
     Ok(ExitCode::SUCCESS)
 }

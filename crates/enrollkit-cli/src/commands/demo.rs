@@ -1,20 +1,24 @@
 //! `enrollkit demo --out DIR`: the README's main job, end to end.
 //!
-//! Builds an enrollment profile, writes and re-reads it, and prints what a user needs to
-//! see at each step.
+//! Builds an enrollment profile, writes and re-reads it, signs and verifies it as a device
+//! would, lints it and checks it against a managed device, and simulates two enrollments.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use enrollkit_profile::{
-    EnrollmentProfileBuilder, IdentitySource, Profile, ReadOptions, ScepContent, ServerCapability,
-    read_profile,
+use enrollkit::cms::{KeyAlgorithm, TrustAnchors, Verifier, generate_throwaway_identity};
+use enrollkit::diagnostic::codes;
+use enrollkit::lint::{Enrollment, LintContext, Platform};
+use enrollkit::profile::{
+    EnrollmentProfileBuilder, IdentitySource, Profile, ScepContent, ServerCapability,
 };
+use enrollkit::signing::VerdictKind;
+use enrollkit::{Code, Coded};
 
 use crate::commands::inspect;
 use crate::error::{CliError, CliResult};
-use crate::io::write_file;
+use crate::io::{Output, write_file};
 
 /// Arguments of `enrollkit demo`.
 #[derive(clap::Args)]
@@ -22,6 +26,15 @@ pub struct Args {
     /// Directory for the generated files.
     #[arg(long, default_value = "demo-out")]
     out: PathBuf,
+}
+
+/// A step of the demo that did not come out as expected.
+fn broken(what: impl std::fmt::Display) -> CliError {
+    CliError::coded(codes::internal::INTERNAL, None, format!("demo: {what}"))
+}
+
+fn coded(e: &(impl Coded + std::fmt::Display)) -> CliError {
+    CliError::coded(e.code(), None, format!("demo: {e}"))
 }
 
 /// The demo's enrollment profile: SCEP identity + MDM payload, deterministic UUIDs.
@@ -47,66 +60,66 @@ pub fn demo_profile() -> Result<Profile, CliError> {
                 .with_key_usage(5i64),
         ))
         .build()
-        .map_err(|e| CliError::input_msg(format!("building the demo profile: {e}")))
+        .map_err(|e| coded(&e))
 }
 
-fn step(n: u32, what: &str) {
-    println!("\n== {n}. {what}");
+struct Demo {
+    out: Output,
+    dir: PathBuf,
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, CliError> {
-    let path = dir.join(name);
-    write_file(&path, bytes)?;
-    println!("wrote {} ({} bytes)", path.display(), bytes.len());
-    Ok(path)
+impl Demo {
+    fn step(&mut self, n: u32, what: &str) -> Result<(), CliError> {
+        writeln!(self.out, "\n== {n}. {what}")
+    }
+
+    fn write(&mut self, name: &str, bytes: &[u8]) -> Result<PathBuf, CliError> {
+        let path = self.dir.join(name);
+        write_file(&path, bytes)?;
+        writeln!(self.out, "wrote {} ({} bytes)", path.display(), bytes.len())?;
+        Ok(path)
+    }
 }
 
 /// Runs `enrollkit demo`.
 pub fn run(args: Args) -> CliResult {
-    step(
+    let mut demo = Demo {
+        out: Output::stdout(),
+        dir: args.out,
+    };
+    demo.step(
         1,
         "Build an enrollment profile (SCEP identity + MDM payload, wired by UUID)",
-    );
+    )?;
     let profile = demo_profile()?;
-    let xml = profile
-        .to_xml()
-        .map_err(|e| CliError::input_msg(format!("writing the demo profile: {e}")))?;
-    let unsigned = write(&args.out, "enrollment.mobileconfig", &xml)?;
+    let xml = profile.to_xml().map_err(|e| coded(&e))?;
+    let unsigned = demo.write("enrollment.mobileconfig", &xml)?;
 
-    step(2, "Read it back and inspect it");
-    let loaded =
-        read_profile(&xml, &ReadOptions::default()).map_err(|e| CliError::input(&unsigned, e))?;
-    if loaded.profile != profile {
-        return Err(CliError::input(
-            &unsigned,
-            "read-back differs from what was built",
-        ));
+    demo.step(2, "Read it back and inspect it")?;
+    let loaded = enrollkit::load::load(&xml).map_err(|e| CliError::input(&unsigned, &e))?;
+    if loaded.profile().map_err(|e| coded(&e))? != profile {
+        return Err(broken("the read-back profile differs from what was built"));
     }
-    inspect::print_text(&inspect::summarize(
-        &unsigned.display().to_string(),
-        &loaded,
-    ));
+    let inspection = enrollkit::inspect::Inspection::of_loaded(&loaded).map_err(|e| coded(&e))?;
+    inspect::print_text(&mut demo.out, &unsigned.display().to_string(), &inspection)?;
 
-    let signed = sign_and_verify(&args.out, &profile, &xml)?;
-    lint_profile(&args.out, &signed)?;
-    simulate_enrollments(&args.out)?;
+    let signed = sign_and_verify(&mut demo, &xml)?;
+    lint_profile(&mut demo, &signed)?;
+    simulate_enrollments(&mut demo)?;
 
-    println!("\ndemo finished: files are in {}", args.out.display());
+    let dir = demo.dir.display().to_string();
+    writeln!(demo.out, "\ndemo finished: files are in {dir}")?;
+    demo.out.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Signs the profile with a throwaway identity and verifies it the way a device would:
 /// with the throwaway root trusted (Verified), without it (Not Verified), and tampered (Invalid).
-fn sign_and_verify(out: &Path, profile: &Profile, xml: &[u8]) -> Result<Vec<u8>, CliError> {
-    use enrollkit_cms::{
-        CmsSigner, KeyAlgorithm, SignOptions, TrustAnchors, Verdict, VerifyOptions,
-        generate_throwaway_identity, verify,
-    };
-    let cms_error = |e: enrollkit_cms::CmsError| CliError::input_msg(format!("demo signing: {e}"));
-    step(
+fn sign_and_verify(demo: &mut Demo, xml: &[u8]) -> Result<Vec<u8>, CliError> {
+    demo.step(
         3,
         "Sign it with a throwaway identity (P-256 signer issued by a throwaway root)",
-    );
+    )?;
     let now = SystemTime::now();
     let throwaway = generate_throwaway_identity(
         "enrollkit demo signer",
@@ -115,52 +128,50 @@ fn sign_and_verify(out: &Path, profile: &Profile, xml: &[u8]) -> Result<Vec<u8>,
         Duration::from_secs(24 * 3600),
         KeyAlgorithm::default(),
     )
-    .map_err(cms_error)?;
-    write(
-        out,
-        "throwaway-root.pem",
-        throwaway
-            .root_certificate_pem()
-            .map_err(cms_error)?
-            .as_bytes(),
-    )?;
-    let signer =
-        CmsSigner::new(throwaway.identity.clone(), SignOptions::default()).map_err(cms_error)?;
-    let signed = enrollkit_profile::crypto::sign_profile(profile, &signer, now)
-        .map_err(|e| CliError::input_msg(format!("demo signing: {e}")))?;
-    let signed_path = write(out, "enrollment.signed.mobileconfig", &signed)?;
+    .map_err(|e| coded(&e))?;
+    let root_pem = throwaway.root_certificate_pem().map_err(|e| coded(&e))?;
+    demo.write("throwaway-root.pem", root_pem.as_bytes())?;
+    let signed = enrollkit::signing::sign(xml, throwaway.identity.clone(), false, now)
+        .map_err(|e| coded(&e))?;
+    demo.write("enrollment.signed.mobileconfig", &signed)?;
 
-    step(4, "Verify it as a device would");
-    let trusted = TrustAnchors::new(vec![throwaway.root_certificate.clone()]).map_err(cms_error)?;
-    let untrusted = TrustAnchors::default();
+    demo.step(4, "Verify it as a device would")?;
+    let trusted = Verifier::new(
+        TrustAnchors::new(vec![throwaway.root_certificate.clone()]).map_err(|e| coded(&e))?,
+    );
+    let untrusted = Verifier::new(TrustAnchors::default());
     let mut tampered = signed.clone();
     if let Some(i) = find(&tampered, b"mdm.example.com") {
         tampered[i] ^= 0x20;
     }
     let checks = [
-        ("root trusted", &signed, &trusted, "Verified"),
-        ("root not trusted", &signed, &untrusted, "NotVerified"),
-        ("one byte changed", &tampered, &trusted, "Invalid"),
+        ("root trusted", &signed, &trusted, VerdictKind::Verified),
+        (
+            "root not trusted",
+            &signed,
+            &untrusted,
+            VerdictKind::NotVerified,
+        ),
+        (
+            "one byte changed",
+            &tampered,
+            &trusted,
+            VerdictKind::Invalid,
+        ),
     ];
-    for (what, bytes, anchors, expected) in checks {
-        let result = verify(bytes, &VerifyOptions::new(anchors, now));
-        let reason = result
-            .verdict
-            .reason()
+    for (what, bytes, verifier, expected) in checks {
+        let report = enrollkit::signing::verify(verifier, bytes, now);
+        let reason = report
+            .reason
+            .as_ref()
             .map(|r| format!(" ({}: {})", r.code, r.message))
             .unwrap_or_default();
-        println!("{what:>17}: {}{reason}", result.verdict.label());
-        if result.verdict.label() != expected {
-            return Err(CliError::input(
-                &signed_path,
-                format!("expected {expected} when {what}"),
-            ));
+        writeln!(demo.out, "{what:>17}: {}{reason}", report.verdict.label())?;
+        if report.verdict != expected {
+            return Err(broken(format!("expected {} when {what}", expected.label())));
         }
-        if result.verdict == Verdict::Verified && result.content.as_deref() != Some(xml) {
-            return Err(CliError::input(
-                &signed_path,
-                "verified content differs from the profile",
-            ));
+        if report.is_verified() && report.content.as_deref() != Some(xml) {
+            return Err(broken("verified content differs from the profile"));
         }
     }
     Ok(signed)
@@ -172,26 +183,22 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Lints the signed profile for a Mac enrolled by MDM, then checks what a device that is
 /// already enrolled with another vendor would do with it.
-fn lint_profile(out: &Path, signed: &[u8]) -> Result<(), CliError> {
-    use enrollkit_lint::install::{InstalledSet, ProfileSummary};
-    use enrollkit_lint::{Enrollment, LintContext, Platform, lint_value};
-    let path = out.join("enrollment.signed.mobileconfig");
-    let loaded = enrollkit_profile::read_value(signed, &ReadOptions::default())
-        .map_err(|e| CliError::input(&path, e))?;
-
-    step(
+fn lint_profile(demo: &mut Demo, signed: &[u8]) -> Result<(), CliError> {
+    let path = demo.dir.join("enrollment.signed.mobileconfig");
+    let file = path.display().to_string();
+    demo.step(
         5,
         "Lint it (macOS, device enrollment, installed by MDM) and check it against a managed device",
-    );
+    )?;
     let ctx = LintContext::new(Platform::MacOs).with_enrollment(Enrollment::Device);
-    let findings = lint_value(&loaded.value, &ctx);
+    let findings = enrollkit::check::lint(signed, &ctx).map_err(|e| CliError::input(&path, &e))?;
     for finding in &findings {
-        println!("{}: {finding}", path.display());
+        writeln!(demo.out, "{file}: {finding}")?;
     }
     let errors = findings.iter().filter(|d| d.is_error()).count();
-    println!("{} findings, {errors} errors", findings.len());
+    writeln!(demo.out, "{} findings, {errors} errors", findings.len())?;
     if errors > 0 {
-        return Err(CliError::input(&path, "the demo profile has lint errors"));
+        return Err(broken("the demo profile has lint errors"));
     }
 
     // A device already enrolled with another vendor's MDM payload.
@@ -203,33 +210,26 @@ fn lint_profile(out: &Path, signed: &[u8]) -> Result<(), CliError> {
             ScepContent::default().with_url("https://mdm.othervendor.example/scep"),
         ))
         .build()
-        .map_err(|e| CliError::input_msg(format!("building the other vendor's profile: {e}")))?;
-    let summary = |dict: &enrollkit_profile::plist::Dictionary| {
-        ProfileSummary::from_dictionary(dict).map_err(|e| CliError::input(&path, e))
-    };
-    let installed = InstalledSet::new(vec![summary(&other.to_dictionary())?]);
-    let new = summary(
-        loaded
-            .value
-            .as_dictionary()
-            .ok_or_else(|| CliError::input(&path, "not a dictionary"))?,
-    )?;
-    let report = installed.check(&new, &ctx);
-    println!(
+        .map_err(|e| coded(&e))?;
+    let installed = enrollkit::check::installed_profiles(&other.to_xml().map_err(|e| coded(&e))?)
+        .map_err(|e| coded(&e))?;
+    let report = enrollkit::check::check_install(signed, installed, &ctx)
+        .map_err(|e| CliError::input(&path, &e))?;
+    writeln!(
+        demo.out,
         "on a device enrolled with Other Vendor: {:?}",
         report.outcome
-    );
+    )?;
     for finding in &report.diagnostics {
-        println!("  {finding}");
+        writeln!(demo.out, "  {finding}")?;
     }
-    if !report.rejected() {
-        return Err(CliError::input(
-            &path,
-            "a second MDM payload should be rejected",
-        ));
+    if !report.rejected() || !report.diagnostics.iter().any(|d| d.code == CHK002) {
+        return Err(broken("a second MDM payload should be rejected"));
     }
     Ok(())
 }
+
+const CHK002: Code = codes::install::CHK002;
 
 /// The two reference flows, as scenarios shipped in `examples/scenarios/`.
 const DEMO_SCENARIOS: [(&str, &str); 2] = [
@@ -244,24 +244,21 @@ const DEMO_SCENARIOS: [(&str, &str); 2] = [
 ];
 
 /// Runs one web-enrollment and one login-window scenario and checks their expectations.
-fn simulate_enrollments(out: &Path) -> Result<(), CliError> {
-    step(
+fn simulate_enrollments(demo: &mut Demo) -> Result<(), CliError> {
+    demo.step(
         6,
         "Simulate a web enrollment (JIT) and a login-window self-service sign-in",
-    );
+    )?;
     for (name, json) in DEMO_SCENARIOS {
-        let path = write(out, &format!("scenarios/{name}"), json.as_bytes())?;
+        let path = demo.write(&format!("scenarios/{name}"), json.as_bytes())?;
         let report =
-            enrollkit_flow::scenario::run_json(json).map_err(|e| CliError::input(&path, e))?;
-        print!("{}", report.to_text());
+            enrollkit::flow::scenario::run_json(json).map_err(|e| CliError::input(&path, &e))?;
+        write!(demo.out, "{}", report.to_text())?;
         if !report.passed {
-            return Err(CliError::input(
-                &path,
-                format!(
-                    "scenario did not end as expected: {}",
-                    report.mismatches.join("; ")
-                ),
-            ));
+            return Err(broken(format!(
+                "scenario {name} did not end as expected: {}",
+                report.mismatches.join("; ")
+            )));
         }
     }
     Ok(())

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use enrollkit_flow::scenario::Scenario;
+use enrollkit::flow::scenario::Scenario;
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, read_file};
+use crate::io::{Output, note, read_text};
 
 /// Enrollment-flow commands.
 #[derive(clap::Args)]
@@ -40,24 +40,24 @@ pub fn run(args: Args) -> CliResult {
 }
 
 fn run_scenario(args: RunArgs) -> CliResult {
-    let bytes = read_file(&args.scenario)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| CliError::input(&args.scenario, e))?;
-    let scenario = Scenario::from_json(text)
-        .map_err(|e| CliError::input(&args.scenario, format!("{} {e}", e.code())))?;
+    let text = read_text(&args.scenario)?;
+    let scenario = Scenario::from_json(&text).map_err(|e| CliError::input(&args.scenario, &e))?;
     let report = scenario.run();
+    let mut out = Output::stdout();
     if args.json {
-        print_json(&report)?;
+        out.json(&report)?;
     } else {
-        print!("{}", report.to_text());
+        write!(out, "{}", report.to_text())?;
     }
+    out.finish()?;
     if report.passed {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!(
+        note(format_args!(
             "enrollkit: {}: expectation not met: {}",
             args.scenario.display(),
             report.mismatches.join("; ")
-        );
+        ));
         Ok(ExitCode::from(1))
     }
 }

@@ -1,26 +1,25 @@
 //! `enrollkit lint FILE...` and `enrollkit check-install NEW --installed FILE...`.
 //!
 //! `lint` exits 1 when any file has an error-level finding (or cannot be read);
-//! `check-install` exits 1 when the device would reject NEW.
+//! `check-install` exits 1 when the device would reject NEW, lint findings included.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::SystemTime;
 
-use enrollkit_diagnostic::Diagnostic;
-use enrollkit_lint::install::{InstallReport, InstalledSet, ProfileSummary, summaries_from_value};
-use enrollkit_lint::{Enrollment, InstallMethod, LintContext, Platform, Version, lint_value};
-use enrollkit_profile::{LoadedValue, ReadOptions, read_value};
+use enrollkit::check::InstallCheck;
+use enrollkit::lint::install::InstallOutcome;
+use enrollkit::lint::{Enrollment, InstallMethod, LintContext};
+use enrollkit::{Diagnostic, OsVersion, Platform};
 use serde::Serialize;
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, read_file};
+use crate::io::{Output, read_file};
 
 /// Target-device options shared by both commands.
 #[derive(clap::Args, Clone)]
 pub struct ContextArgs {
     /// Target platform.
-    #[arg(long, default_value = "macos", value_parser = ["ios", "macos", "tvos", "visionos", "watchos"])]
+    #[arg(long, default_value = "macos", value_parser = ["ios", "ipados", "macos", "tvos", "visionos", "watchos"])]
     platform: String,
     /// Target OS version (for example 17.4); default: the newest release.
     #[arg(long, value_name = "V")]
@@ -38,10 +37,13 @@ pub struct ContextArgs {
 
 impl ContextArgs {
     fn context(&self) -> Result<LintContext, CliError> {
-        let platform: Platform = self.platform.parse().map_err(CliError::usage)?;
-        let enrollment: Enrollment = self.enrollment.parse().map_err(CliError::usage)?;
+        let platform: Platform = self.platform.parse().map_err(|e| CliError::usage_of(&e))?;
+        let enrollment: Enrollment = self
+            .enrollment
+            .parse()
+            .map_err(|e| CliError::usage_of(&e))?;
         let os_version = match &self.os_version {
-            Some(v) => Some(v.parse::<Version>().map_err(CliError::usage)?),
+            Some(v) => Some(v.parse::<OsVersion>().map_err(|e| CliError::usage_of(&e))?),
             None => None,
         };
         Ok(LintContext {
@@ -80,34 +82,34 @@ pub struct FileFindings {
     pub findings: Vec<Diagnostic>,
 }
 
-fn load(path: &Path) -> Result<LoadedValue, CliError> {
-    let bytes = read_file(path)?;
-    read_value(&bytes, &ReadOptions::default()).map_err(|e| CliError::input(path, e))
-}
-
-/// Runs `enrollkit lint`.
+/// Runs `enrollkit lint`. Results are written file by file as they are found (in JSON too,
+/// as the elements of one array), so memory does not grow with the number of files.
 pub fn run_lint(args: LintArgs) -> CliResult {
     let ctx = args.context.context()?;
-    let mut results = Vec::with_capacity(args.files.len());
     let mut failed = false;
-    for path in &args.files {
-        let loaded = load(path)?;
-        let findings = lint_value(&loaded.value, &ctx);
-        failed |= findings.iter().any(Diagnostic::is_error);
-        results.push(FileFindings {
-            file: path.display().to_string(),
-            findings,
-        });
-    }
+    let mut out = Output::stdout();
     if args.json {
-        print_json(&results)?;
-    } else {
-        for r in &results {
-            for d in &r.findings {
-                println!("{}: {}", r.file, human_line(d));
+        write!(out, "[")?;
+    }
+    for (index, path) in args.files.iter().enumerate() {
+        let bytes = read_file(path)?;
+        let findings =
+            enrollkit::check::lint(&bytes, &ctx).map_err(|e| CliError::input(path, &e))?;
+        failed |= findings.iter().any(Diagnostic::is_error);
+        let file = path.display().to_string();
+        if args.json {
+            write!(out, "{}", if index == 0 { "\n" } else { ",\n" })?;
+            out.json_inline(&FileFindings { file, findings })?;
+        } else {
+            for d in &findings {
+                writeln!(out, "{file}: {}", human_line(d))?;
             }
         }
     }
+    if args.json {
+        writeln!(out, "\n]")?;
+    }
+    out.finish()?;
     Ok(if failed {
         ExitCode::from(1)
     } else {
@@ -141,74 +143,51 @@ pub struct CheckInstallArgs {
     json: bool,
 }
 
-/// The signer chain of a CMS-signed file (signer first); empty when unsigned. Trust is not
-/// judged here, only the identity, so no anchors are needed.
-fn signer_chain(bytes: &[u8], loaded: &LoadedValue) -> Vec<Vec<u8>> {
-    if loaded.signed.is_none() {
-        return Vec::new();
-    }
-    let anchors = enrollkit_cms::TrustAnchors::default();
-    let options = enrollkit_cms::VerifyOptions::new(&anchors, SystemTime::now());
-    enrollkit_cms::verify(bytes, &options).signer_chain
-}
-
-fn summaries(path: &Path) -> Result<Vec<ProfileSummary>, CliError> {
-    let bytes = read_file(path)?;
-    let loaded =
-        read_value(&bytes, &ReadOptions::default()).map_err(|e| CliError::input(path, e))?;
-    let mut list = summaries_from_value(&loaded.value).map_err(|e| CliError::input(path, e))?;
-    let chain = signer_chain(&bytes, &loaded);
-    if !chain.is_empty()
-        && let [only] = list.as_mut_slice()
-    {
-        only.signer_certificates = chain;
-    }
-    Ok(list)
-}
-
 /// Runs `enrollkit check-install`.
 pub fn run_check_install(args: CheckInstallArgs) -> CliResult {
     let ctx = args.context.context()?;
-    let mut new = summaries(&args.new)?;
-    if new.len() != 1 {
-        return Err(CliError::input(&args.new, "expected one profile"));
-    }
-    let new = new.remove(0);
     let mut installed = Vec::new();
     for path in &args.installed {
-        installed.extend(summaries(path)?);
+        let bytes = read_file(path)?;
+        installed.extend(
+            enrollkit::check::installed_profiles(&bytes).map_err(|e| CliError::input(path, &e))?,
+        );
     }
-    let report: InstallReport = InstalledSet::new(installed).check(&new, &ctx);
+    let new = read_file(&args.new)?;
+    let report = enrollkit::check::check_install(&new, installed, &ctx)
+        .map_err(|e| CliError::input(&args.new, &e))?;
+    let mut out = Output::stdout();
     if args.json {
-        print_json(&report)?;
+        out.json(&report)?;
     } else {
-        let file = args.new.display();
-        let verdict = match &report.outcome {
-            enrollkit_lint::install::InstallOutcome::Install => {
-                "installs as a new profile".to_owned()
-            }
-            enrollkit_lint::install::InstallOutcome::Replace { identifier } => {
-                format!("replaces the installed profile {identifier}")
-            }
-            enrollkit_lint::install::InstallOutcome::Rejected => {
-                "REJECTED by the device".to_owned()
-            }
-        };
-        println!("{file}: {verdict}");
-        for p in &report.plan {
-            let change = serde_json::to_value(p.change)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            println!("  {change:<16} {} {}", p.payload_type, p.identifier);
-        }
-        for d in &report.diagnostics {
-            println!("{file}: {}", human_line(d));
-        }
+        print_report(&mut out, &args.new.display().to_string(), &report)?;
     }
+    out.finish()?;
     Ok(if report.rejected() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn print_report(out: &mut Output, file: &str, report: &InstallCheck) -> Result<(), CliError> {
+    let verdict = match &report.outcome {
+        InstallOutcome::Install => "installs as a new profile".to_owned(),
+        InstallOutcome::Replace { identifier } => {
+            format!("replaces the installed profile {identifier}")
+        }
+        InstallOutcome::Rejected => "REJECTED by the device".to_owned(),
+    };
+    writeln!(out, "{file}: {verdict}")?;
+    for p in &report.plan {
+        let change = serde_json::to_value(p.change)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        writeln!(out, "  {change:<16} {} {}", p.payload_type, p.identifier)?;
+    }
+    for d in report.lint.iter().chain(&report.diagnostics) {
+        writeln!(out, "{file}: {}", human_line(d))?;
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each exposes an `Args` (clap) and `run(Args) -> CliResult`.
 
 pub mod cms;
+pub mod codes;
 pub mod convert;
 pub mod demo;
 pub mod flow;

@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use enrollkit_diagnostic::{Diagnostic, has_errors};
-use enrollkit_ppkg::{AnswerFile, PackageSpec, SettingsStore, ValidateOptions, validate};
+use enrollkit::Diagnostic;
+use enrollkit::diagnostic::has_errors;
+use enrollkit::ppkg::{PackageSpec, SettingsStore};
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, read_file, write_file};
+use crate::io::{Output, note, read_file, read_text, write_file};
 
 /// Arguments of `windows-package`.
 #[derive(clap::Args)]
@@ -43,8 +44,9 @@ pub fn run(args: Args) -> CliResult {
 }
 
 fn report(file: &Path, findings: &[Diagnostic], json: bool, written: &[String]) -> CliResult {
+    let mut out = Output::stdout();
     if json {
-        print_json(&serde_json::json!({
+        out.json(&serde_json::json!({
             "file": file.display().to_string(),
             "valid": !has_errors(findings),
             "diagnostics": findings,
@@ -52,12 +54,13 @@ fn report(file: &Path, findings: &[Diagnostic], json: bool, written: &[String]) 
         }))?;
     } else {
         for finding in findings {
-            println!("{}: {finding}", file.display());
+            writeln!(out, "{}: {finding}", file.display())?;
         }
         for path in written {
-            eprintln!("wrote {path}");
+            note(format_args!("wrote {path}"));
         }
     }
+    out.finish()?;
     Ok(if has_errors(findings) {
         ExitCode::from(1)
     } else {
@@ -67,20 +70,16 @@ fn report(file: &Path, findings: &[Diagnostic], json: bool, written: &[String]) 
 
 fn check(path: &Path, args: &Args) -> CliResult {
     let bytes = read_file(path)?;
-    let file = AnswerFile::parse(&bytes)
-        .map_err(|e| CliError::input(path, format!("{} {e}", e.code())))?;
     let store = SettingsStore::parse(&args.store)
         .ok_or_else(|| CliError::usage(format!("unknown store `{}`", args.store)))?;
-    let findings = validate(&file, &ValidateOptions { store });
+    let findings = enrollkit::package::check_answer_file(&bytes, store)
+        .map_err(|e| CliError::input(path, &e))?;
     report(path, &findings, args.json, &[])
 }
 
 fn build(config: &Path, out: &Path, json: bool) -> CliResult {
-    let text = read_file(config)?;
-    let text =
-        String::from_utf8(text).map_err(|_| CliError::input(config, "config is not UTF-8"))?;
-    let spec = PackageSpec::from_toml(&text)
-        .map_err(|e| CliError::input(config, format!("{} {e}", e.code())))?;
+    let text = read_text(config)?;
+    let spec = PackageSpec::from_toml(&text).map_err(|e| CliError::input(config, &e))?;
     let dir = config.parent().unwrap_or_else(|| Path::new("."));
     let mut assets = Vec::new();
     for rel in spec.asset_paths() {
@@ -97,7 +96,7 @@ fn build(config: &Path, out: &Path, json: bool) -> CliResult {
         .collect();
     let output = spec
         .build(&borrowed, base.as_deref())
-        .map_err(|e| CliError::input(config, format!("{} {e}", e.code())))?;
+        .map_err(|e| CliError::input(config, &e))?;
     if has_errors(&output.diagnostics) {
         // Do not write a package that Windows would reject.
         return report(config, &output.diagnostics, json, &[]);
@@ -109,7 +108,7 @@ fn build(config: &Path, out: &Path, json: bool) -> CliResult {
         written.push(path.display().to_string());
     }
     for (rel, bytes) in &assets {
-        let path = out.join("assets").join(enrollkit_ppkg::file_name_of(rel));
+        let path = out.join("assets").join(enrollkit::ppkg::file_name_of(rel));
         write_file(&path, bytes)?;
         written.push(path.display().to_string());
     }

@@ -277,6 +277,11 @@ uint64_t uniffi_enrollkit_ffi_fn_clone_enrollkiterror(uint64_t handle, RustCallS
 void uniffi_enrollkit_ffi_fn_free_enrollkiterror(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_ENROLLKITERROR_AREA
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_ENROLLKITERROR_AREA
+RustBuffer uniffi_enrollkit_ffi_fn_method_enrollkiterror_area(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_ENROLLKITERROR_CODE
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_ENROLLKITERROR_CODE
 RustBuffer uniffi_enrollkit_ffi_fn_method_enrollkiterror_code(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -914,6 +919,12 @@ uint16_t uniffi_enrollkit_ffi_checksum_func_web_flow_state(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_WEB_FLOW_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_WEB_FLOW_STATUS
 uint16_t uniffi_enrollkit_ffi_checksum_func_web_flow_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_ENROLLKITERROR_AREA
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_ENROLLKITERROR_AREA
+uint16_t uniffi_enrollkit_ffi_checksum_method_enrollkiterror_area(void
     
 );
 #endif

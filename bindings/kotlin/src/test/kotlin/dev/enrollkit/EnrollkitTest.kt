@@ -76,7 +76,7 @@ class EnrollkitTest {
     @Test
     fun errorsCarryCodeMessageRemediation() {
         val e = assertThrows<EnrollkitException> { Profile.read("not a plist".toByteArray()) }
-        assertEquals("PROFILE_UNKNOWN_FORMAT", e.code())
+        assertEquals("PRF005", e.code())
         assertTrue(e.remediation().isNotEmpty())
         // The readable message, not a field dump.
         assertEquals(e.message(), e.toString())
@@ -107,7 +107,7 @@ class EnrollkitTest {
         val signed = Signer(identity, "sha256", true).sign("payload".toByteArray(), verifyTime)
         assertEquals(VerdictKind.VERIFIED, TrustStore(listOf(fixture("ca.pem"))).verify(signed, verifyTime).verdict)
         val e = assertThrows<EnrollkitException> { Identity.fromPkcs12(fixture("signer-rsa.p12"), "wrong") }
-        assertEquals("cms.pkcs12", e.code())
+        assertEquals("CMS009", e.code())
     }
 
     @Test
@@ -227,6 +227,6 @@ class EnrollkitTest {
         assertTrue(check.diagnostics[0].message.contains("does not match the old payload"))
         assertEquals("com.example.enroll", checkInstall(mine, listOf(mine), ios).replaces)
         val e = assertThrows<EnrollkitException> { lintProfile(mine, LintOptions(platform = "amiga")) }
-        assertEquals("CTX001", e.code())
+        assertEquals("ARG002", e.code())
     }
 }
