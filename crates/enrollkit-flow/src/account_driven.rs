@@ -371,6 +371,13 @@ pub fn check_enrollment_request(
     issued: Option<&SecretDigest>,
     auth_url: &Url,
 ) -> Result<EnrollmentRequestCheck, FlowError> {
+    check_request_shape(request)?;
+    check_bearer(request.authorization, issued, auth_url)
+}
+
+/// The shape of the enrollment-profile request: a POST of a non-empty CMS-signed body
+/// (`application/pkcs7-signature`).
+pub fn check_request_shape(request: &EnrollmentRequest<'_>) -> Result<(), FlowError> {
     if request.method != "POST" {
         return Err(FlowError::EnrollmentRequest(format!(
             "method {} is not POST",
@@ -391,7 +398,17 @@ pub fn check_enrollment_request(
             "the signed body is empty".into(),
         ));
     }
-    let Some(authorization) = request.authorization else {
+    Ok(())
+}
+
+/// The bearer token of the enrollment-profile request: none yet is the normal first step
+/// (answer the 401 challenge); otherwise it must be the token issued for this session.
+pub fn check_bearer(
+    authorization: Option<&Secret>,
+    issued: Option<&SecretDigest>,
+    auth_url: &Url,
+) -> Result<EnrollmentRequestCheck, FlowError> {
+    let Some(authorization) = authorization else {
         return Ok(EnrollmentRequestCheck::Challenge {
             www_authenticate: www_authenticate_challenge(auth_url)?,
         });

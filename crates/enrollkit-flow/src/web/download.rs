@@ -1,0 +1,154 @@
+//! Serving the profile and the pending download (authenticated, profile_pending).
+
+use super::*;
+
+pub(super) fn serve(
+    settings: &PortalSettings,
+    session: Session,
+    at: Timestamp,
+    authorization: Option<&Secret>,
+) -> Result<Step, Box<(Session, Diagnostic, Option<WebAction>)>> {
+    if session.enrollment.is_account_driven() {
+        let checked = match &settings.auth_url {
+            Some(url) => account_driven::check_bearer(
+                authorization,
+                session.access_token.as_ref(),
+                url,
+            ),
+            None => Err(FlowError::Configuration(
+                "account-driven enrollment needs auth_url".into(),
+            )),
+        };
+        match checked {
+            Ok(account_driven::EnrollmentRequestCheck::Authorized) => {}
+            Ok(account_driven::EnrollmentRequestCheck::Challenge { www_authenticate }) => {
+                let d = codes::BEARER_TOKEN_REJECTED.at(
+                    "event.authorization",
+                    "The enrollment-profile request carries no bearer token; answered 401 with the apple-as-web challenge",
+                );
+                return Err(Box::new((
+                    session,
+                    d,
+                    Some(WebAction::Challenge { www_authenticate }),
+                )));
+            }
+            Err(e) => {
+                return Err(Box::new((
+                    session,
+                    e.to_diagnostic("event.authorization"),
+                    None,
+                )));
+            }
+        }
+    }
+    let safari_window =
+        !session.enrollment.is_account_driven() && session.device.platform == Platform::Ios;
+    let expires_at = safari_window.then(|| at.plus_seconds(INSTALL_WINDOW_SECONDS));
+    let action = WebAction::ServeProfile {
+        profile: settings.profile.clone(),
+        content_type: ASPEN_CONFIG_CONTENT_TYPE.to_owned(),
+        enrollment: session.enrollment,
+        assigned_managed_apple_account: session
+            .user
+            .as_ref()
+            .and_then(|u| u.assigned_managed_apple_account.clone()),
+        install_by: expires_at,
+    };
+    Ok(Transition::to(WebState::ProfilePending(ProfilePending {
+        session,
+        downloaded_at: at,
+        expires_at,
+    }))
+    .with_action(action))
+}
+
+/// The profile was not served: the request is refused and the state stays as it was, with the
+/// 401 challenge to answer when the request carried no token.
+pub(super) fn unserved(state: WebState, d: Diagnostic, action: Option<WebAction>) -> Step {
+    let mut step = Transition::rejected(state, d);
+    if let Some(a) = action {
+        step = step.with_action(a);
+    }
+    step
+}
+
+impl Authenticated {
+    pub(super) fn on(self, settings: &PortalSettings, at: Timestamp, event: WebEvent) -> Step {
+        match event {
+            WebEvent::PortalOpened {
+                platform,
+                os_version,
+            } => open_portal(settings, at, platform, os_version),
+            WebEvent::ProfileDownloaded { authorization } => {
+                match serve(settings, self.session, at, authorization.as_ref()) {
+                    Ok(step) => step,
+                    Err(boxed) => {
+                        let (session, d, action) = *boxed;
+                        unserved(
+                            WebState::Authenticated(Authenticated { session }),
+                            d,
+                            action,
+                        )
+                    }
+                }
+            }
+            WebEvent::DeviceError { error } => fail(Some(self.session), at, error.diagnose(at)),
+            other => reject(WebState::Authenticated(self), &other),
+        }
+    }
+}
+
+impl ProfilePending {
+    pub(super) fn on(self, settings: &PortalSettings, at: Timestamp, event: WebEvent) -> Step {
+        match event {
+            WebEvent::PortalOpened {
+                platform,
+                os_version,
+            } => open_portal(settings, at, platform, os_version),
+            WebEvent::ProfileDownloaded { authorization } => {
+                let downloaded_at = self.downloaded_at;
+                match serve(settings, self.session.clone(), at, authorization.as_ref()) {
+                    Ok(step) => {
+                        let d = codes::PENDING_PROFILE_REPLACED.at(
+                            "downloaded_at",
+                            format!("the profile downloaded at {downloaded_at} was replaced by a new download"),
+                        );
+                        let mut step = step.with_diagnostic(d);
+                        step.actions
+                            .insert(0, WebAction::DiscardPendingProfile { downloaded_at });
+                        step
+                    }
+                    Err(boxed) => {
+                        let (_, d, action) = *boxed;
+                        unserved(WebState::ProfilePending(self), d, action)
+                    }
+                }
+            }
+            WebEvent::ProfileInstalled => match self.expires_at {
+                Some(expires_at) if at > expires_at => {
+                    let late = at.seconds_since(expires_at);
+                    let d = codes::PROFILE_EXPIRED.at(
+                        "expires_at",
+                        format!(
+                            "installed at {at}, {late} s after the 8-minute window closed at {expires_at}; iOS had deleted the profile"
+                        ),
+                    );
+                    let downloaded_at = self.downloaded_at;
+                    fail(Some(self.session), at, d)
+                        .with_action(WebAction::DiscardPendingProfile { downloaded_at })
+                }
+                _ if self.session.enrollment.needs_managed_apple_account() => {
+                    Transition::to(WebState::AwaitingAppleAccount(AwaitingAppleAccount {
+                        session: self.session,
+                    }))
+                }
+                _ => Transition::to(WebState::AwaitingCheckIn(AwaitingCheckIn {
+                    session: self.session,
+                    authenticated: false,
+                })),
+            },
+            WebEvent::DeviceError { error } => fail(Some(self.session), at, error.diagnose(at)),
+            other => reject(WebState::ProfilePending(self), &other),
+        }
+    }
+}
