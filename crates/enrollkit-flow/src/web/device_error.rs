@@ -74,7 +74,6 @@ impl DeviceError {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

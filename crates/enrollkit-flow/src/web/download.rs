@@ -10,11 +10,9 @@ pub(super) fn serve(
 ) -> Result<Step, Box<(Session, Diagnostic, Option<WebAction>)>> {
     if session.enrollment.is_account_driven() {
         let checked = match &settings.auth_url {
-            Some(url) => account_driven::check_bearer(
-                authorization,
-                session.access_token.as_ref(),
-                url,
-            ),
+            Some(url) => {
+                account_driven::check_bearer(authorization, session.access_token.as_ref(), url)
+            }
             None => Err(FlowError::Configuration(
                 "account-driven enrollment needs auth_url".into(),
             )),

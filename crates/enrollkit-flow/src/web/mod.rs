@@ -48,15 +48,15 @@ mod sign_in;
 mod state;
 
 pub use device_error::DeviceError;
+use download::{serve, unserved};
 pub use enrollment::{EnrollmentKind, EnrollmentType, Ownership, choose_enrollment};
 pub use events::{CheckInMessage, WebAction, WebEvent};
 pub use settings::{DirectoryUser, PortalSettings, ProfileRef};
-pub use state::{
-    Authenticated, AwaitingAppleAccount, AwaitingCheckIn, AwaitingPortal, AwaitingSignIn,
-    Enrolled, Failed, PortalDevice, ProfilePending, Session, SessionUser, WebState,
-};
-use download::{serve, unserved};
 use sign_in::open_portal;
+pub use state::{
+    Authenticated, AwaitingAppleAccount, AwaitingCheckIn, AwaitingPortal, AwaitingSignIn, Enrolled,
+    Failed, PortalDevice, ProfilePending, Session, SessionUser, WebState,
+};
 use state::{Step, fail, reject};
 
 /// iOS deletes a profile downloaded in Safari that is not installed within this many seconds.
