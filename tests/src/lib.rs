@@ -37,6 +37,21 @@ pub fn corpus_files() -> Vec<PathBuf> {
     files
 }
 
+/// The bytes of every corpus file (see [`corpus_files`]), or `None` with a `SKIP` line when
+/// `shared/` is absent: the one corpus walker of the workspace's tests, benches and examples.
+pub fn corpus_bytes() -> Option<Vec<Vec<u8>>> {
+    if shared_dir().is_none() {
+        println!("SKIP: ../shared not present");
+        return None;
+    }
+    Some(
+        corpus_files()
+            .iter()
+            .filter_map(|path| std::fs::read(path).ok())
+            .collect(),
+    )
+}
+
 /// The Python interpreter for oracles: `$ENROLLKIT_PYTHON`, else `python3`.
 pub fn python() -> String {
     std::env::var("ENROLLKIT_PYTHON").unwrap_or_else(|_| "python3".into())

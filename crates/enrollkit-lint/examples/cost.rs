@@ -9,32 +9,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 
 use enrollkit_lint::install::{InstalledSet, ProfileSummary};
 use enrollkit_lint::{LintContext, lint_value};
 use enrollkit_profile::{ReadOptions, read_value};
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out);
-        } else if path.extension().is_some_and(|e| e == "mobileconfig") {
-            out.push(path);
-        }
-    }
-}
-
 fn corpus() -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    let mut files = Vec::new();
-    walk(&root, &mut files);
-    files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+    enrollkit_testkit::corpus_bytes().unwrap_or_default()
 }
 
 #[inline(never)]

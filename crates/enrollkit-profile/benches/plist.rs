@@ -11,37 +11,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use enrollkit_profile::plist::{Dictionary, Value};
 use enrollkit_profile::{ReadOptions, binary_bytes, read_profile, read_value, xml_bytes};
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out);
-        } else if path.extension().is_some_and(|e| e == "mobileconfig") {
-            out.push(path);
-        }
-    }
-}
-
 fn corpus() -> Option<Vec<Vec<u8>>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    if !root.is_dir() {
-        println!("SKIP: ../shared not present");
-        return None;
-    }
-    let mut files = Vec::new();
-    walk(&root, &mut files);
-    Some(files.iter().map(|f| std::fs::read(f).unwrap()).collect())
+    enrollkit_testkit::corpus_bytes()
 }
 
 /// A profile with many payloads of every plist type, like benches/plist_compare.py builds.

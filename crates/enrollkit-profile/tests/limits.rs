@@ -157,3 +157,16 @@ fn input_size_limit_is_exact() {
         "PRF001"
     );
 }
+
+/// Without the `cms` feature a signed profile is recognised and refused with its own code,
+/// never misread as a malformed property list.
+#[cfg(not(feature = "cms"))]
+#[test]
+fn signed_input_needs_the_cms_feature() {
+    // The DER prefix of a CMS ContentInfo: SEQUENCE, then the signedData OID.
+    let signed = [
+        0x30u8, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+    ];
+    let err = read_value(&signed, &ReadOptions::default()).unwrap_err();
+    assert_eq!(err.code(), "PRF013", "{err}");
+}
