@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use enrollkit_cms::{
     ContentEncryption, PrivateKey, SystemRandom, decrypt, encrypt, parse_certificates,
 };
+use enrollkit_diagnostic::{Area, Coded};
 use libfuzzer_sys::fuzz_target;
 
 fn key() -> &'static PrivateKey {
@@ -46,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => {
             if let Err(e) = decrypt(data, key()) {
-                assert!(e.code().starts_with("cms."), "uncoded error {}", e.code());
+                assert_eq!(e.code().area(), Area::Cms, "uncoded error {}", e.code());
             }
         }
     }

@@ -5,7 +5,7 @@
 #![no_main]
 
 use enrollkit_lint::install::{InstalledSet, check_enrollment_update, summaries_from_value};
-use enrollkit_lint::{Enrollment, LintContext, Platform, RULES};
+use enrollkit_lint::{Enrollment, LintContext, Platform, rule};
 use enrollkit_profile::{ReadOptions, read_value};
 use libfuzzer_sys::fuzz_target;
 
@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_default();
     for d in report.diagnostics.iter().chain(&update) {
         assert!(
-            RULES.iter().any(|r| r.code == d.code),
+            rule(d.code.as_str()).is_some(),
             "finding with undocumented code {}",
             d.code
         );

@@ -3,7 +3,7 @@
 //! Linting must not panic, and every finding must carry a code from the rule table.
 #![no_main]
 
-use enrollkit_lint::{Enrollment, InstallMethod, LintContext, Platform, RULES, lint_value};
+use enrollkit_lint::{Enrollment, InstallMethod, LintContext, Platform, rule, lint_value};
 use enrollkit_profile::{ReadOptions, read_value};
 use libfuzzer_sys::fuzz_target;
 
@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     };
     for d in lint_value(&loaded.value, &context(*selector, *version)) {
         assert!(
-            RULES.iter().any(|r| r.code == d.code),
+            rule(d.code.as_str()).is_some(),
             "finding with undocumented code {}",
             d.code
         );

@@ -243,3 +243,41 @@ fn check_install_reads_a_profile_list_answer() {
     assert_eq!(report["outcome"]["kind"], "rejected");
     assert_eq!(report["diagnostics"][0]["code"], "CHK002");
 }
+
+/// Issue 12: check-install runs lint for the same device context, so a profile `lint` rejects
+/// is not "installed as a new profile"; the lint finding is named.
+#[test]
+fn check_install_fails_when_lint_fails_for_the_same_context() {
+    let dir = tempfile::tempdir().unwrap();
+    let vpn = "<dict><key>PayloadType</key><string>com.apple.vpn.managed</string>\
+        <key>PayloadVersion</key><integer>1</integer>\
+        <key>PayloadIdentifier</key><string>com.example.vpn.1</string>\
+        <key>PayloadUUID</key><string>0D3C5A52-6E43-4E4B-8F3C-2B7E7A4D9C11</string>\
+        <key>VPNType</key><string>IKEv2</string><key>UserDefinedName</key><string>Corp</string></dict>";
+    let new = write(
+        dir.path(),
+        "vpn.mobileconfig",
+        &profile("com.example.vpn", "6E0F1C9A-3B0B-4D46-9F0B-6C2B8C1F7A10", vpn),
+    );
+    let old = write(
+        dir.path(),
+        "old.mobileconfig",
+        &profile(
+            "com.example.old",
+            "AAAAAAAA-0000-4000-8000-000000000000",
+            &mdm("AAAA", "https://mdm.example.com"),
+        ),
+    );
+    let context = ["--platform", "ios", "--enrollment", "user"];
+    let lint = enrollkit(&[&["lint", &new][..], &context].concat());
+    assert_eq!(lint.status.code(), Some(1), "lint rejects it");
+    assert!(String::from_utf8_lossy(&lint.stdout).contains("UE001"));
+    let check = enrollkit(&[&["check-install", &new, "--installed", &old][..], &context].concat());
+    assert_eq!(check.status.code(), Some(1), "check-install agrees with lint");
+    let text = String::from_utf8(check.stdout).unwrap();
+    assert!(text.contains("REJECTED"), "{text}");
+    assert!(text.contains("ERROR UE001 PayloadContent[0]"), "{text}");
+    // For device enrollment neither lint nor the install check objects.
+    let check = enrollkit(&["check-install", &new, "--installed", &old]);
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+}
