@@ -44,7 +44,10 @@ fn every_listed_code_has_the_grammar_and_an_explanation() {
         assert!(out.status.success(), "explain {code}");
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.starts_with(code), "{text}");
-        assert!(text.contains(entry["remediation"].as_str().unwrap()), "{text}");
+        assert!(
+            text.contains(entry["remediation"].as_str().unwrap()),
+            "{text}"
+        );
     }
 }
 
@@ -52,7 +55,11 @@ fn every_listed_code_has_the_grammar_and_an_explanation() {
 fn explain_names_renamed_codes_and_refuses_unknown_ones() {
     let out = enrollkit(&["explain", "PROFILE_MALFORMED"]);
     assert!(out.status.success());
-    assert!(String::from_utf8(out.stdout).unwrap().contains("renamed to PRF006"));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("renamed to PRF006")
+    );
     let out = enrollkit(&["explain", "STR999"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
@@ -68,7 +75,10 @@ fn documents_name_only_registered_codes() {
         .collect();
     let families: std::collections::HashSet<String> = listed
         .iter()
-        .map(|c| c.trim_end_matches(|ch: char| ch.is_ascii_digit()).to_owned())
+        .map(|c| {
+            c.trim_end_matches(|ch: char| ch.is_ascii_digit())
+                .to_owned()
+        })
         .collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut docs: Vec<_> = std::fs::read_dir(root.join("docs"))
@@ -78,7 +88,17 @@ fn documents_name_only_registered_codes() {
         .collect();
     docs.push(root.join("README.md"));
     docs.push(root.join("crates/enrollkit-lint/RULES.md"));
-    let old_grammar = ["PROFILE_", "PPKGP", "PPKGW", "PPKGR", "PPKGB", "PPKGC", "CTX00", "INSTALL00", "INVALID_ARGUMENT"];
+    let old_grammar = [
+        "PROFILE_",
+        "PPKGP",
+        "PPKGW",
+        "PPKGR",
+        "PPKGB",
+        "PPKGC",
+        "CTX00",
+        "INSTALL00",
+        "INVALID_ARGUMENT",
+    ];
     let mut unknown = Vec::new();
     for doc in &docs {
         let text = std::fs::read_to_string(doc).unwrap();

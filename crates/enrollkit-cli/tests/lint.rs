@@ -257,7 +257,11 @@ fn check_install_fails_when_lint_fails_for_the_same_context() {
     let new = write(
         dir.path(),
         "vpn.mobileconfig",
-        &profile("com.example.vpn", "6E0F1C9A-3B0B-4D46-9F0B-6C2B8C1F7A10", vpn),
+        &profile(
+            "com.example.vpn",
+            "6E0F1C9A-3B0B-4D46-9F0B-6C2B8C1F7A10",
+            vpn,
+        ),
     );
     let old = write(
         dir.path(),
@@ -273,11 +277,20 @@ fn check_install_fails_when_lint_fails_for_the_same_context() {
     assert_eq!(lint.status.code(), Some(1), "lint rejects it");
     assert!(String::from_utf8_lossy(&lint.stdout).contains("UE001"));
     let check = enrollkit(&[&["check-install", &new, "--installed", &old][..], &context].concat());
-    assert_eq!(check.status.code(), Some(1), "check-install agrees with lint");
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "check-install agrees with lint"
+    );
     let text = String::from_utf8(check.stdout).unwrap();
     assert!(text.contains("REJECTED"), "{text}");
     assert!(text.contains("ERROR UE001 PayloadContent[0]"), "{text}");
     // For device enrollment neither lint nor the install check objects.
     let check = enrollkit(&["check-install", &new, "--installed", &old]);
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }

@@ -24,7 +24,10 @@ use serde_json::{Value as Json, json};
 const VERIFY_TIME: u64 = 1_893_456_000;
 
 fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../bindings/fixtures"))
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bindings/fixtures"
+    ))
 }
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -80,7 +83,10 @@ fn write_cases(dir: &Path) {
         .unwrap();
 
     // 1. A manual replacement of a signed enrollment profile, signed by another identity.
-    write("signer-change-installed.mobileconfig", &sign(&ours, "signer-p256"));
+    write(
+        "signer-change-installed.mobileconfig",
+        &sign(&ours, "signer-p256"),
+    );
     write("signer-change-new.mobileconfig", &sign(&ours, "signer-rsa"));
 
     // 2. A ProfileList answer whose entry already holds the device's MDM payload.
@@ -161,7 +167,13 @@ fn write_cases(dir: &Path) {
 
 fn context(c: &Json) -> LintContext {
     let mut ctx = LintContext::new(c["platform"].as_str().unwrap().parse::<Platform>().unwrap())
-        .with_enrollment(c["enrollment"].as_str().unwrap().parse::<Enrollment>().unwrap());
+        .with_enrollment(
+            c["enrollment"]
+                .as_str()
+                .unwrap()
+                .parse::<Enrollment>()
+                .unwrap(),
+        );
     if let Some(v) = c["os_version"].as_str() {
         ctx = ctx.with_os_version(v.parse().unwrap());
     }

@@ -113,6 +113,16 @@ impl Linter<'_> {
         self.cross_payload(&payloads, encrypted);
     }
     /// PayloadVersion, PayloadUUID and PayloadIdentifier, at the top (payload None) or in a payload.
+    /// A structural string key that is absent, empty or of another type.
+    fn missing_string(&mut self, rule: Code, what: &str, key: &str, found: Option<&Value>) {
+        let state = match found {
+            None => "missing".to_owned(),
+            Some(Value::String(_)) => "empty".to_owned(),
+            Some(v) => format!("a {}", value_type_name(v)),
+        };
+        self.emit(rule, self.loc(key), format!("{what} {key} is {state}"));
+    }
+
     pub(super) fn structural_keys(&mut self, d: &Dictionary) {
         let what = if self.payload.is_some() {
             "payload"
@@ -150,33 +160,11 @@ impl Linter<'_> {
                     );
                 }
             }
-            other => {
-                let state = match other {
-                    None => "missing".to_owned(),
-                    Some(Value::String(_)) => "empty".to_owned(),
-                    Some(v) => format!("a {}", value_type_name(v)),
-                };
-                self.emit(
-                    rules::STR004,
-                    self.loc("PayloadUUID"),
-                    format!("{what} PayloadUUID is {state}"),
-                );
-            }
+            other => self.missing_string(rules::STR004, what, "PayloadUUID", other),
         }
         match d.get("PayloadIdentifier") {
             Some(Value::String(s)) if !s.is_empty() => {}
-            other => {
-                let state = match other {
-                    None => "missing".to_owned(),
-                    Some(Value::String(_)) => "empty".to_owned(),
-                    Some(v) => format!("a {}", value_type_name(v)),
-                };
-                self.emit(
-                    rules::STR007,
-                    self.loc("PayloadIdentifier"),
-                    format!("{what} PayloadIdentifier is {state}"),
-                );
-            }
+            other => self.missing_string(rules::STR007, what, "PayloadIdentifier", other),
         }
     }
     pub(super) fn payload_dict<'a>(
