@@ -3,6 +3,7 @@
 # niced, one after another, growing fuzz/corpus/<target> (only seed-* files are committed) and
 # printing one summary line per target for docs/fuzzing.md. Crashes land in fuzz/artifacts/.
 # Usage: scripts/fuzz-long.sh [SECONDS] [TARGET...]
+# FUZZ_RUNS=N stops each target after N executions instead (SECONDS then only caps the time).
 set -uo pipefail
 cd "$(dirname "$0")/../fuzz"
 unset CARGO_TARGET_DIR
@@ -15,8 +16,8 @@ nice cargo fuzz build -s none || exit 1
 status=0
 for target in "${targets[@]}"; do
     log="$logs/$target.log"
-    nice cargo fuzz run -s none "$target" -- -max_total_time="$seconds" -timeout=10 \
-        -rss_limit_mb=1024 -print_final_stats=1 >"$log" 2>&1
+    nice -n 19 cargo fuzz run -s none "$target" -- -max_total_time="$seconds" -timeout=10 \
+        ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} -rss_limit_mb=1024 -print_final_stats=1 >"$log" 2>&1
     rc=$?
     [ "$rc" -eq 0 ] || status=1
     runs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')

@@ -1,5 +1,7 @@
 //! Test helpers shared by enrollkit's crates: where `../shared` is, the corpus files, and
 //! the Python `plistlib` oracle.
+// Test helpers: a failure to run an oracle is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,6 +51,35 @@ pub fn corpus_bytes() -> Option<Vec<Vec<u8>>> {
             .iter()
             .filter_map(|path| std::fs::read(path).ok())
             .collect(),
+    )
+}
+
+/// Runs `program ARGS` under Python's `resource` module (standard output discarded) and returns (exit code, stderr, peak resident set size in KiB): the RSS the OS
+/// measured for the child, not an estimate of ours.
+pub fn run_measured(program: &str, args: &[&str]) -> (i32, String, u64) {
+    let script = r#"
+import json, resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+print(json.dumps({"code": p.returncode, "stderr": p.stderr.decode("utf-8", "replace"),
+                  "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"#;
+    let out = Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .arg(program)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("its JSON report");
+    (
+        v["code"].as_i64().unwrap_or(-1) as i32,
+        v["stderr"].as_str().unwrap_or_default().to_owned(),
+        v["maxrss_kib"].as_u64().unwrap_or(u64::MAX),
     )
 }
 

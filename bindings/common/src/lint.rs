@@ -77,11 +77,11 @@ pub fn check_install(
     options: &LintOptions,
 ) -> Result<InstallCheck, BindingError> {
     let ctx = context(options)?;
-    let mut summaries = Vec::new();
+    let mut summaries = enrollkit::check::Installed::new();
     for bytes in installed {
-        summaries.extend(enrollkit::check::installed_profiles(bytes)?);
+        summaries.add(bytes)?;
     }
-    let report = enrollkit::check::check_install(profile, summaries, &ctx)?;
+    let report = enrollkit::check::check_install(profile, summaries.into_profiles(), &ctx)?;
     let (outcome, replaces) = match &report.outcome {
         InstallOutcome::Install => ("install", None),
         InstallOutcome::Replace { identifier } => ("replace", Some(identifier.clone())),

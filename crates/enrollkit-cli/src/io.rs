@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::io::{BufWriter, Stdout, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use enrollkit::diagnostic::codes;
 
@@ -15,14 +15,88 @@ pub const MAX_INPUT_BYTES: u64 = enrollkit::profile::Limits::DEFAULT_MAX_INPUT_B
 
 /// Reads a whole file of at most [`MAX_INPUT_BYTES`], or fails with `PATH: reason`.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    use std::io::Read;
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::coded(codes::io::READ_FAILED, Some(path), e))?;
+    // One byte past the limit is read, to tell "exactly at the limit" from "over it".
+    read_limited(file, path)
+}
+
+/// Where the files a config names may be read from: the config's folder, and the roots the
+/// user allowed on the command line. Every read goes through `cap-std`, so an absolute path,
+/// `..` or a symlink cannot leave the folder it is resolved in.
+pub struct Confined {
+    base: (PathBuf, cap_std::fs::Dir),
+    allowed: Vec<(PathBuf, cap_std::fs::Dir)>,
+}
+
+fn open_root(path: &Path) -> Result<(PathBuf, cap_std::fs::Dir), CliError> {
     let read_error = |e: std::io::Error| CliError::coded(codes::io::READ_FAILED, Some(path), e);
-    let file = std::fs::File::open(path).map_err(read_error)?;
+    let canonical = std::fs::canonicalize(path).map_err(read_error)?;
+    let dir = cap_std::fs::Dir::open_ambient_dir(&canonical, cap_std::ambient_authority())
+        .map_err(read_error)?;
+    Ok((canonical, dir))
+}
+
+impl Confined {
+    /// Reads relative to `base`, and inside each of `allowed`.
+    pub fn new(base: &Path, allowed: &[PathBuf]) -> Result<Self, CliError> {
+        Ok(Confined {
+            base: open_root(base)?,
+            allowed: allowed
+                .iter()
+                .map(|root| open_root(root))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Reads `name` (as written in the config) within the limits of [`read_file`]: inside the
+    /// base folder when it stays there, else inside an allowed root that holds its resolved
+    /// location, else `IO004`.
+    pub fn read(&self, name: &str) -> Result<Vec<u8>, CliError> {
+        let (base_path, base) = &self.base;
+        let shown = base_path.join(name);
+        let path = Path::new(name);
+        if path.is_relative() {
+            match base.open(path) {
+                Ok(file) => return read_limited(file, &shown),
+                Err(e) if e.kind() != std::io::ErrorKind::PermissionDenied => {
+                    return Err(CliError::coded(codes::io::READ_FAILED, Some(&shown), e));
+                }
+                // cap-std refuses an escape with PermissionDenied: try the allowed roots.
+                Err(_) => {}
+            }
+        }
+        let outside = || {
+            CliError::coded(
+                codes::io::OUTSIDE_ALLOWED_FOLDER,
+                Some(&shown),
+                format!(
+                    "the path leaves the config's folder {} (absolute, `..` or a symlink); allow its folder with --allow-root",
+                    base_path.display()
+                ),
+            )
+        };
+        // Where the path really leads, symlinks resolved; then read it through the root's
+        // capability, so the check and the read see the same file.
+        let resolved = std::fs::canonicalize(base_path.join(path)).map_err(|_| outside())?;
+        for (root_path, root) in std::iter::once(&self.base).chain(&self.allowed) {
+            if let Ok(inside) = resolved.strip_prefix(root_path) {
+                let file = root
+                    .open(inside)
+                    .map_err(|e| CliError::coded(codes::io::READ_FAILED, Some(&resolved), e))?;
+                return read_limited(file, &resolved);
+            }
+        }
+        Err(outside())
+    }
+}
+
+fn read_limited(file: impl std::io::Read, path: &Path) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
     let mut bytes = Vec::new();
-    // Read one byte past the limit to tell "exactly at the limit" from "over it".
     file.take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(read_error)?;
+        .map_err(|e| CliError::coded(codes::io::READ_FAILED, Some(path), e))?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(CliError::coded(
             codes::io::FILE_TOO_LARGE,

@@ -3,37 +3,9 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 
-use enrollkit_testkit::python;
-
-/// Runs `enrollkit ARGS` under Python's `resource` module and returns (exit code, stderr,
-/// peak resident set size in KiB) — the RSS is measured by the OS, not by us.
 fn run_measured(args: &[&str]) -> (i32, String, u64) {
-    let script = r#"
-import json, resource, subprocess, sys
-p = subprocess.run(sys.argv[1:], capture_output=True)
-print(json.dumps({"code": p.returncode, "stderr": p.stderr.decode("utf-8", "replace"),
-                  "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
-"#;
-    let out = Command::new(python())
-        .arg("-c")
-        .arg(script)
-        .arg(env!("CARGO_BIN_EXE_enrollkit"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    (
-        v["code"].as_i64().unwrap() as i32,
-        v["stderr"].as_str().unwrap().to_owned(),
-        v["maxrss_kib"].as_u64().unwrap(),
-    )
+    enrollkit_testkit::run_measured(env!("CARGO_BIN_EXE_enrollkit"), args)
 }
 
 fn temp_file(name: &str, write: impl FnOnce(&mut std::fs::File)) -> std::path::PathBuf {

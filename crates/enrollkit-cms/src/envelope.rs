@@ -157,11 +157,98 @@ struct EnvelopedDataIn {
     unprotected_attrs: Option<x509_cert::attr::Attributes>,
 }
 
-/// Decrypt CMS EnvelopedData (DER or BER) with an RSA recipient key. Tries every RSA
-/// key-transport recipient; AES-128/256-CBC and 3DES-CBC content encryption are accepted.
+/// Most recipients accepted in one EnvelopedData. An encrypted profile has one.
+pub const MAX_RECIPIENTS: usize = 64;
+
+/// The one message for every failure after the key operation: wrong key, bad padding, a
+/// wrong-sized key, and (in `enrollkit-profile`) decrypted bytes that are not a payload list.
+/// Telling them apart would hand whoever sees the error a padding oracle.
+pub const DECRYPTION_FAILED: &str =
+    "the key does not decrypt this message (wrong recipient key or corrupted data)";
+
+/// Decrypt CMS EnvelopedData (DER or BER) with an RSA recipient key. Without the recipient's
+/// certificate every RSA key-transport recipient is tried (at most [`MAX_RECIPIENTS`]);
+/// [`decrypt_for`] tries only the recipients addressed to that certificate. AES-128/256-CBC and
+/// 3DES-CBC content encryption are accepted.
 pub fn decrypt(bytes: &[u8], key: &PrivateKey) -> Result<Vec<u8>, CmsError> {
+    decrypt_matching(bytes, key, None)
+}
+
+/// Decrypt CMS EnvelopedData for the recipient whose certificate (DER) is `certificate`: only
+/// recipients it names (by issuer and serial number, or subject key identifier) cost an RSA
+/// operation.
+pub fn decrypt_for(
+    bytes: &[u8],
+    key: &PrivateKey,
+    certificate: &[u8],
+) -> Result<Vec<u8>, CmsError> {
+    decrypt_matching(bytes, key, Some(certificate))
+}
+
+/// The number of `RecipientInfo`s of a DER EnvelopedData body (version, optional
+/// originatorInfo, then the SET), counted without decoding them; `None` for BER or anything
+/// unexpected, which the full decode then judges.
+fn count_der_recipients(enveloped: &[u8]) -> Option<usize> {
+    use der::{AnyRef, Reader, SliceReader, Tag, Tagged};
+    let mut reader = SliceReader::new(enveloped).ok()?;
+    let _version = AnyRef::decode(&mut reader).ok()?;
+    let mut next = AnyRef::decode(&mut reader).ok()?;
+    if next.tag().is_context_specific() {
+        next = AnyRef::decode(&mut reader).ok()?;
+    }
+    if next.tag() != Tag::Set {
+        return None;
+    }
+    let mut set = SliceReader::new(next.value()).ok()?;
+    let mut count = 0;
+    while !set.is_finished() {
+        AnyRef::decode(&mut set).ok()?;
+        count += 1;
+    }
+    Some(count)
+}
+
+/// Whether a recipient identifier names `cert`.
+fn names(rid: &RecipientIdentifier, cert: &x509_cert::Certificate) -> bool {
+    let tbs = cert.tbs_certificate();
+    match rid {
+        RecipientIdentifier::IssuerAndSerialNumber(isn) => {
+            isn.issuer == *tbs.issuer() && isn.serial_number == *tbs.serial_number()
+        }
+        RecipientIdentifier::SubjectKeyIdentifier(ski) => matches!(
+            tbs.get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>(),
+            Ok(Some((_, own))) if own == *ski
+        ),
+    }
+}
+
+fn decrypt_matching(
+    bytes: &[u8],
+    key: &PrivateKey,
+    certificate: Option<&[u8]>,
+) -> Result<Vec<u8>, CmsError> {
+    let certificate = certificate
+        .map(x509_cert::Certificate::from_der)
+        .transpose()
+        .map_err(|e| CmsError::BadCertificate(e.to_string()))?;
     let content = decode_content_info(bytes, oids::ID_ENVELOPED_DATA, "id-envelopedData")?;
+    // Count the recipients in place before decoding them, so a flood is refused at once.
+    if let Some(count) = count_der_recipients(content.value())
+        && count > MAX_RECIPIENTS
+    {
+        return Err(CmsError::TooManyRecipients {
+            count,
+            limit: MAX_RECIPIENTS,
+        });
+    }
     let ed: EnvelopedDataIn = content.decode_as_encoding(EncodingRules::Ber)?;
+    let recipients = ed.recip_infos.0.len();
+    if recipients > MAX_RECIPIENTS {
+        return Err(CmsError::TooManyRecipients {
+            count: recipients,
+            limit: MAX_RECIPIENTS,
+        });
+    }
     let eci = ed.encrypted_content;
     let ciphertext = eci
         .encrypted_content
@@ -187,16 +274,23 @@ pub fn decrypt(bytes: &[u8], key: &PrivateKey) -> Result<Vec<u8>, CmsError> {
     };
     let rsa = Pkcs1PrivateDecryptingKey::new(key.rsa_decrypting_key()?)
         .map_err(|_| CmsError::Decryption("RSA key".into()))?;
-    let mut tried = 0;
-    for ri in ed.recip_infos.0.iter() {
-        let RecipientInfo::Ktri(ktri) = ri else {
-            continue;
-        };
-        if ktri.key_enc_alg.oid != oids::RSA_ENCRYPTION {
-            continue;
-        }
-        let _ = matches!(ktri.rid, RecipientIdentifier::IssuerAndSerialNumber(_));
-        tried += 1;
+    let candidates: Vec<_> = ed
+        .recip_infos
+        .0
+        .iter()
+        .filter_map(|ri| match ri {
+            RecipientInfo::Ktri(ktri) if ktri.key_enc_alg.oid == oids::RSA_ENCRYPTION => Some(ktri),
+            _ => None,
+        })
+        .filter(|ktri| certificate.as_ref().is_none_or(|c| names(&ktri.rid, c)))
+        .collect();
+    if candidates.is_empty() {
+        return Err(CmsError::Decryption(match certificate {
+            Some(_) => "no RSA key-transport recipient is addressed to this certificate".into(),
+            None => "no RSA key-transport recipient in the message".into(),
+        }));
+    }
+    for ktri in candidates {
         let mut buf = Zeroizing::new(vec![0u8; rsa.min_output_size()]);
         let Ok(cek) = rsa.decrypt(ktri.enc_key.as_bytes(), &mut buf) else {
             continue;
@@ -219,12 +313,5 @@ pub fn decrypt(bytes: &[u8], key: &PrivateKey) -> Result<Vec<u8>, CmsError> {
             return Ok(p);
         }
     }
-    if tried == 0 {
-        return Err(CmsError::Decryption(
-            "no RSA key-transport recipient in the message".into(),
-        ));
-    }
-    Err(CmsError::Decryption(
-        "the key does not decrypt this message (wrong recipient key or corrupted data)".into(),
-    ))
+    Err(CmsError::Decryption(DECRYPTION_FAILED.into()))
 }

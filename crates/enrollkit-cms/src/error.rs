@@ -26,6 +26,22 @@ pub enum CmsError {
         /// OID found in the input.
         found: String,
     },
+    /// More certificates in one SignedData than [`crate::MAX_CERTIFICATES`].
+    #[error("the message carries {count} certificates, more than the limit of {limit}")]
+    TooManyCertificates {
+        /// Certificates in the message.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// More recipients in one EnvelopedData than [`crate::MAX_RECIPIENTS`].
+    #[error("the message has {count} recipients, more than the limit of {limit}")]
+    TooManyRecipients {
+        /// Recipients in the message.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// SignedData without attached content (a detached signature): the profile bytes are missing.
     #[error(
         "SignedData has no attached content (detached signature); profiles must carry their content"
@@ -73,6 +89,8 @@ impl Coded for CmsError {
             CmsError::TooLarge { .. } => codes::TOO_LARGE,
             CmsError::UnexpectedContentType { .. } => codes::UNEXPECTED_CONTENT_TYPE,
             CmsError::Detached => codes::DETACHED,
+            CmsError::TooManyCertificates { .. } => codes::TOO_MANY_CERTIFICATES,
+            CmsError::TooManyRecipients { .. } => codes::TOO_MANY_RECIPIENTS,
             CmsError::NotIdData(_) => codes::NOT_ID_DATA,
             CmsError::BadKey(_) => codes::BAD_KEY,
             CmsError::BadCertificate(_) => codes::BAD_CERTIFICATE,

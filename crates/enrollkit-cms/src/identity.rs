@@ -445,9 +445,15 @@ impl SigningIdentity {
             p12_keystore::Pkcs12ImportPolicy::Relaxed,
         )
         .map_err(|e| CmsError::Pkcs12(pkcs12_reason(&e)))?;
-        let (_, chain) = store
-            .private_key_chain()
-            .ok_or_else(|| CmsError::Pkcs12("no private key in the file".into()))?;
+        let (_, chain) = store.private_key_chain().ok_or_else(|| {
+            // The reader only yields a key together with its certificate: a file with a
+            // lone key (openssl pkcs12 -nocerts) or lone certificates ends up here.
+            CmsError::Pkcs12(
+                "the file has no private key together with its certificate (a signing \
+                     identity needs both)"
+                    .into(),
+            )
+        })?;
         let key = PrivateKey::from_pkcs8_der(chain.key().as_der())?;
         let mut certs: Vec<Vec<u8>> = chain.certs().iter().map(|c| c.as_der().to_vec()).collect();
         // Other certificates in the file (CA bags without a key id) belong to the chain too.

@@ -68,13 +68,14 @@ mod verify;
 
 pub use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 pub use enrollkit_diagnostic::{Code, Coded};
-pub use envelope::{ContentEncryption, decrypt, encrypt};
+pub use envelope::MAX_RECIPIENTS;
+pub use envelope::{ContentEncryption, DECRYPTION_FAILED, decrypt, decrypt_for, encrypt};
 pub use error::CmsError;
 pub use identity::{
     ExternalSigner, ExternalSignerError, KeyAlgorithm, PrivateKey, SignatureAlgorithm,
     SigningIdentity, certificate_subject, parse_certificates,
 };
-pub use parse::{MAX_INPUT_BYTES, extract_signed_content, looks_like_cms};
+pub use parse::{MAX_CERTIFICATES, MAX_INPUT_BYTES, extract_signed_content, looks_like_cms};
 pub use sign::{CmsSigner, DigestAlgorithm, SignOptions, sign};
 pub use throwaway::{ThrowawayIdentity, certificate_pem, generate_throwaway_identity};
 pub use verify::{

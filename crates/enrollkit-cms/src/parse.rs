@@ -21,6 +21,10 @@ use crate::oids;
 /// Largest input this crate parses (matches the profile crate's default input limit).
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
+/// Most certificates accepted in one SignedData (signer, chain and extras). Real profiles carry
+/// one to five.
+pub const MAX_CERTIFICATES: usize = 64;
+
 /// `ContentInfo` with the content kept as an undecoded `ANY`.
 #[derive(Sequence)]
 pub(crate) struct ContentInfoIn {
@@ -297,7 +301,7 @@ pub(crate) fn with_signed_data<T>(
     if let Some(view) =
         der_signed_data(bytes).and_then(|sd| SignedDataView::parse(sd, EncodingRules::Der).ok())
     {
-        return f(Ok(view));
+        return f(within_certificate_limit(view));
     }
     let normalized = match decode_signed_data(bytes).and_then(|sd| Ok(sd.to_der()?)) {
         Ok(der) => der,
@@ -305,8 +309,21 @@ pub(crate) fn with_signed_data<T>(
     };
     let parsed = AnyRef::from_der(&normalized)
         .and_then(|sd| SignedDataView::parse(sd, EncodingRules::Ber))
-        .map_err(CmsError::from);
+        .map_err(CmsError::from)
+        .and_then(within_certificate_limit);
     f(parsed)
+}
+
+/// A profile's signature carries its signer and a few intermediates; far more certificates
+/// than [`MAX_CERTIFICATES`] is refused before any of them is parsed or checked.
+fn within_certificate_limit(view: SignedDataView<'_>) -> Result<SignedDataView<'_>, CmsError> {
+    if view.certificates.len() > MAX_CERTIFICATES {
+        return Err(CmsError::TooManyCertificates {
+            count: view.certificates.len(),
+            limit: MAX_CERTIFICATES,
+        });
+    }
+    Ok(view)
 }
 
 /// Cheap sniff: is this a `SEQUENCE` (DER or BER) whose first element is the OID id-signedData?

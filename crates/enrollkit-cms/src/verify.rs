@@ -1,5 +1,6 @@
 //! Verifying CMS SignedData and producing a device-style verdict.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -108,6 +109,9 @@ struct CertInfo {
     public_key: Result<(KeyAlgorithm, Vec<u8>), CmsError>,
     /// DER of this certificate's `IssuerAndSerialNumber`, to find the signer by its bytes.
     issuer_and_serial: Vec<u8>,
+    /// DER of the subject and issuer names: the keys of the issuer index.
+    subject_der: Vec<u8>,
+    issuer_der: Vec<u8>,
     /// `None` when absent or undecodable (then no restriction applies, as before).
     key_usage: Option<KeyUsage>,
     is_ca: bool,
@@ -138,6 +142,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Certificates by subject name (DER), so finding the candidates for an issuer costs one hash
+/// look-up however many certificates a message carries.
+#[derive(Debug, Clone, Default)]
+struct SubjectIndex(HashMap<Vec<u8>, Vec<usize>>);
+
+impl SubjectIndex {
+    fn new(certs: &[Arc<CertInfo>]) -> Self {
+        let mut index: HashMap<Vec<u8>, Vec<usize>> = HashMap::with_capacity(certs.len());
+        for (i, c) in certs.iter().enumerate() {
+            index.entry(c.subject_der.clone()).or_default().push(i);
+        }
+        SubjectIndex(index)
+    }
+
+    /// Positions of the certificates whose subject is `name` (DER).
+    fn named(&self, name: &[u8]) -> &[usize] {
+        self.0.get(name).map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
 impl CertInfo {
     fn new(der: Vec<u8>, cert: Certificate) -> Self {
         let tbs = cert.tbs_certificate();
@@ -154,6 +178,8 @@ impl CertInfo {
         .to_der()
         .unwrap_or_default();
         CertInfo {
+            subject_der: tbs.subject().to_der().unwrap_or_default(),
+            issuer_der: tbs.issuer().to_der().unwrap_or_default(),
             issuer_and_serial,
             public_key: cert_public_key(&cert),
             key_usage,
@@ -203,6 +229,7 @@ impl CertInfo {
 #[derive(Debug, Clone, Default)]
 pub struct TrustAnchors {
     anchors: Vec<Arc<CertInfo>>,
+    by_subject: SubjectIndex,
 }
 
 impl TrustAnchors {
@@ -214,7 +241,11 @@ impl TrustAnchors {
                 Certificate::from_der(&d).map_err(|e| CmsError::BadCertificate(e.to_string()))?;
             anchors.push(Arc::new(CertInfo::new(d, c)));
         }
-        Ok(TrustAnchors { anchors })
+        let by_subject = SubjectIndex::new(&anchors);
+        Ok(TrustAnchors {
+            anchors,
+            by_subject,
+        })
     }
     /// Number of anchors.
     pub fn len(&self) -> usize {
@@ -418,9 +449,10 @@ fn verify_parsed(
             signer_chain: chain,
         },
         Ok(signer_idx) => {
-            let (mut verdict, chain) = build_chain(signer_idx, &certs, options);
+            let index = SubjectIndex::new(&certs);
+            let (mut verdict, chain) = build_chain(signer_idx, &certs, &index, options);
             if verdict == Verdict::Verified
-                && let Err(v) = check_other_certificates(sd, &certs, &chain, options)
+                && let Err(v) = check_other_certificates(sd, &certs, &index, &chain, options)
             {
                 verdict = v;
             }
@@ -562,6 +594,7 @@ fn signer_first(certs: &[Arc<CertInfo>], signer: usize) -> Vec<Vec<u8>> {
 fn check_other_certificates(
     sd: &SignedDataView<'_>,
     certs: &[Arc<CertInfo>],
+    index: &SubjectIndex,
     chain: &[Vec<u8>],
     options: &VerifyOptions<'_>,
 ) -> Result<(), Verdict> {
@@ -571,11 +604,23 @@ fn check_other_certificates(
             "a certificate in the message is not a well-formed X.509 certificate",
         ));
     }
-    let candidates: Vec<&CertInfo> = certs
-        .iter()
-        .chain(options.anchors.anchors.iter())
-        .map(Arc::as_ref)
-        .collect();
+    let anchors = &options.anchors;
+    // Certificates of the message and anchors with the subject `name`, through both indexes.
+    let named = |name: &[u8]| -> Vec<&CertInfo> {
+        index
+            .named(name)
+            .iter()
+            .filter_map(|&i| certs.get(i))
+            .chain(
+                anchors
+                    .by_subject
+                    .named(name)
+                    .iter()
+                    .filter_map(|&i| anchors.anchors.get(i)),
+            )
+            .map(Arc::as_ref)
+            .collect()
+    };
     for (index, info) in certs.iter().enumerate() {
         if chain.iter().any(|c| *c == info.der) {
             continue;
@@ -590,12 +635,7 @@ fn check_other_certificates(
                 ),
             ));
         }
-        let issuer_name = cert.tbs_certificate().issuer();
-        let issuers: Vec<&CertInfo> = candidates
-            .iter()
-            .filter(|c| c.cert.tbs_certificate().subject() == issuer_name)
-            .copied()
-            .collect();
+        let issuers = named(&info.issuer_der);
         if !issuers.is_empty() && signature_algorithm_supported(cert) {
             if !issuers.iter().any(|i| issued_by(info, i)) {
                 return Err(Verdict::invalid(
@@ -609,12 +649,10 @@ fn check_other_certificates(
         }
         // Signature not checkable here: a certificate presenting the subject and key of one at
         // hand is a damaged copy of it unless it is that very certificate.
-        let subject = cert.tbs_certificate().subject();
         let key = cert.tbs_certificate().subject_public_key_info();
-        let mut same_identity = candidates.iter().filter(|c| {
-            c.der != info.der
-                && c.cert.tbs_certificate().subject() == subject
-                && c.cert.tbs_certificate().subject_public_key_info() == key
+        let same_subject = named(&info.subject_der);
+        let mut same_identity = same_subject.iter().filter(|c| {
+            c.der != info.der && c.cert.tbs_certificate().subject_public_key_info() == key
         });
         if same_identity.next().is_some() {
             return Err(Verdict::invalid(
@@ -1015,8 +1053,10 @@ fn tbs_bytes(cert_der: &[u8]) -> Option<&[u8]> {
 fn build_chain(
     signer_idx: usize,
     certs: &[Arc<CertInfo>],
+    index: &SubjectIndex,
     options: &VerifyOptions<'_>,
 ) -> (Verdict, Vec<Vec<u8>>) {
+    let anchors = &options.anchors;
     let mut chain_idx = vec![signer_idx];
     // The chain so far, then the message's other certificates.
     let fallback = |chain_idx: &[usize]| -> Vec<Vec<u8>> {
@@ -1054,16 +1094,23 @@ fn build_chain(
     let mut current: &CertInfo = signer;
     for _ in 0..options.max_chain_len.max(1) {
         // Trusted directly, or issued by an anchor?
-        if options.anchors.anchors.iter().any(|a| a.der == current.der) {
+        let trusted_directly = anchors
+            .by_subject
+            .named(&current.subject_der)
+            .iter()
+            .filter_map(|&i| anchors.anchors.get(i))
+            .any(|a| a.der == current.der);
+        if trusted_directly {
             return (Verdict::Verified, fallback(&chain_idx));
         }
         if chain_idx.len() >= options.max_chain_len {
             break;
         }
-        if let Some(anchor) = options
-            .anchors
-            .anchors
+        if let Some(anchor) = anchors
+            .by_subject
+            .named(&current.issuer_der)
             .iter()
+            .filter_map(|&i| anchors.anchors.get(i))
             .find(|a| issued_by(current, a))
         {
             if let Err(v) = check_validity(&anchor.cert, options.time, "trust anchor") {
@@ -1075,14 +1122,18 @@ fn build_chain(
             return (Verdict::Verified, out);
         }
         // An intermediate from the message.
-        let next = certs.iter().enumerate().find(|(i, c)| {
-            !chain_idx.contains(i)
-                && c.is_ca
-                && c.key_usage
-                    .as_ref()
-                    .is_none_or(|ku| ku.0.contains(KeyUsages::KeyCertSign))
-                && issued_by(current, c)
-        });
+        let next = index
+            .named(&current.issuer_der)
+            .iter()
+            .filter_map(|&i| certs.get(i).map(|c| (i, c)))
+            .find(|(i, c)| {
+                !chain_idx.contains(i)
+                    && c.is_ca
+                    && c.key_usage
+                        .as_ref()
+                        .is_none_or(|ku| ku.0.contains(KeyUsages::KeyCertSign))
+                    && issued_by(current, c)
+            });
         let Some((i, c)) = next else {
             break;
         };

@@ -172,3 +172,39 @@ fn input_size_is_bounded() {
     assert_eq!(result.verdict.label(), "Invalid");
     assert_eq!(result.verdict.reason().unwrap().code, "CMS002");
 }
+
+/// With the recipient's certificate, only recipients addressed to it are tried: a message for
+/// another certificate is refused without an RSA operation, one for this certificate opens.
+#[test]
+fn recipients_are_matched_to_the_certificate() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let rsa_cert =
+        enrollkit_cms::parse_certificates(&std::fs::read(data.join("rsa2048.pem")).unwrap())
+            .unwrap()
+            .remove(0);
+    let other_cert =
+        enrollkit_cms::parse_certificates(&std::fs::read(data.join("p256.pem")).unwrap())
+            .unwrap()
+            .remove(0);
+    let key = enrollkit_cms::PrivateKey::from_pem_or_der(
+        &std::fs::read(data.join("rsa2048.key")).unwrap(),
+    )
+    .unwrap();
+    let sealed = enrollkit_cms::encrypt(
+        b"<plist/>",
+        &rsa_cert,
+        enrollkit_cms::ContentEncryption::Aes256Cbc,
+        &enrollkit_cms::SystemRandom::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        enrollkit_cms::decrypt_for(&sealed, &key, &rsa_cert).unwrap(),
+        b"<plist/>"
+    );
+    let err = enrollkit_cms::decrypt_for(&sealed, &key, &other_cert).unwrap_err();
+    assert_eq!(err.code(), "CMS014");
+    assert!(
+        err.to_string().contains("addressed to this certificate"),
+        "{err}"
+    );
+}

@@ -64,5 +64,7 @@ mod schema_data;
 
 pub use context::{ContextError, Enrollment, InstallMethod, LintContext};
 pub use enrollkit_diagnostic::{Code, Coded, OsVersion, Platform};
-pub use lint::{lint_dictionary, lint_value};
+pub use lint::{
+    MAX_FINDINGS, lint_dictionary, lint_dictionary_limited, lint_value, lint_value_limited,
+};
 pub use rules::{rule, rules};

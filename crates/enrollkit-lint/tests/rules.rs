@@ -187,6 +187,25 @@ fn cases() -> Vec<Case> {
         ),
         case("top type ok", "STR002", false, mac(), profile(&[])),
         case(
+            "more findings than the limit",
+            "STR016",
+            true,
+            mac(),
+            profile(&[p(
+                "com.apple.wifi.managed",
+                &(0..1100)
+                    .map(|n| s(&format!("Unknown{n}"), "x"))
+                    .collect::<String>(),
+            )]),
+        ),
+        case(
+            "findings within the limit",
+            "STR016",
+            false,
+            mac(),
+            profile(&[wifi("")]),
+        ),
+        case(
             "version 2",
             "STR003",
             true,

@@ -10,17 +10,19 @@
 //! use enrollkit_profile::crypto::{decrypt_payload_content, encrypt_payload_content};
 //! let rng = enrollkit_cms::SystemRandom::new();
 //! encrypt_payload_content(profile, cert_der, enrollkit_cms::ContentEncryption::Aes256Cbc, &rng)?;
-//! decrypt_payload_content(profile, key)?;
+//! decrypt_payload_content(profile, key, None)?;
 //! # Ok(()) }
 //! ```
 
 use std::time::SystemTime;
 
-use enrollkit_cms::{CmsError, CmsSigner, ContentEncryption, PrivateKey, SecureRandom};
+use enrollkit_cms::{
+    CmsError, CmsSigner, ContentEncryption, DECRYPTION_FAILED, PrivateKey, SecureRandom,
+};
 use enrollkit_diagnostic::{Code, Coded, codes};
 use plist::Value;
 
-use crate::{Payload, Profile, ProfileError, ReadOptions, read_value, xml_bytes};
+use crate::{LoadedValue, Payload, Profile, ProfileError, ReadOptions, read_value, xml_bytes};
 
 /// Errors of the profile-level crypto helpers.
 #[derive(Debug, thiserror::Error)]
@@ -38,9 +40,6 @@ pub enum ProfileCryptoError {
     /// The profile has no `EncryptedPayloadContent` to decrypt.
     #[error("profile has no EncryptedPayloadContent to decrypt")]
     NotEncrypted,
-    /// The decrypted payload list is not a plist array of dictionaries.
-    #[error("decrypted PayloadContent is not an array of dictionaries")]
-    BadDecryptedContent,
 }
 
 impl Coded for ProfileCryptoError {
@@ -50,8 +49,6 @@ impl Coded for ProfileCryptoError {
             ProfileCryptoError::Profile(e) => e.code(),
             ProfileCryptoError::NothingToEncrypt => codes::profile::NOTHING_TO_ENCRYPT,
             ProfileCryptoError::NotEncrypted => codes::profile::NOT_ENCRYPTED,
-            // Whatever follows the key operation fails with the code of a failed decryption.
-            ProfileCryptoError::BadDecryptedContent => codes::cms::DECRYPTION_FAILED,
         }
     }
 }
@@ -82,24 +79,37 @@ pub fn encrypt_payload_content(
 }
 
 /// Decrypt `EncryptedPayloadContent` with the recipient key and put the payloads back into
-/// `PayloadContent` (clearing `EncryptedPayloadContent` and `IsEncrypted`).
+/// `PayloadContent` (clearing `EncryptedPayloadContent` and `IsEncrypted`). With the
+/// recipient's `certificate` (DER), only the recipients addressed to it are tried.
+///
+/// Every failure after the key operation — wrong key, bad padding, decrypted bytes that are not
+/// an array of payload dictionaries — is the same `CMS014` error with the same message, so the
+/// error cannot serve as a padding oracle.
 pub fn decrypt_payload_content(
     profile: &mut Profile,
     key: &PrivateKey,
+    certificate: Option<&[u8]>,
 ) -> Result<(), ProfileCryptoError> {
     let envelope = profile
         .encrypted_payload_content
         .as_ref()
         .ok_or(ProfileCryptoError::NotEncrypted)?;
-    let plain = enrollkit_cms::decrypt(envelope, key)?;
-    let loaded = read_value(&plain, &ReadOptions::default())?;
-    let Value::Array(items) = loaded.value else {
-        return Err(ProfileCryptoError::BadDecryptedContent);
+    let plain = match certificate {
+        Some(cert) => enrollkit_cms::decrypt_for(envelope, key, cert)?,
+        None => enrollkit_cms::decrypt(envelope, key)?,
+    };
+    let failed = || ProfileCryptoError::Cms(CmsError::Decryption(DECRYPTION_FAILED.into()));
+    let Ok(LoadedValue {
+        value: Value::Array(items),
+        ..
+    }) = read_value(&plain, &ReadOptions::default())
+    else {
+        return Err(failed());
     };
     let mut payloads = Vec::with_capacity(items.len());
     for item in items {
         let Value::Dictionary(d) = item else {
-            return Err(ProfileCryptoError::BadDecryptedContent);
+            return Err(failed());
         };
         payloads.push(Payload::from_dictionary(d));
     }

@@ -109,7 +109,8 @@ impl Coded for ProfileError {
             ProfileError::Malformed { .. } => codes::MALFORMED,
             ProfileError::NotADictionary { .. } => codes::NOT_A_DICTIONARY,
             #[cfg(feature = "cms")]
-            ProfileError::Signed(_) => codes::SIGNED_CONTAINER,
+            // The CMS reader knows why the container did not open; its code says so.
+            ProfileError::Signed(e) => e.code(),
             #[cfg(not(feature = "cms"))]
             ProfileError::SignedWithoutCms => codes::SIGNED_WITHOUT_CMS,
             ProfileError::NestedSignature => codes::NESTED_SIGNATURE,

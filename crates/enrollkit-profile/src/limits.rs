@@ -12,6 +12,10 @@ pub struct Limits {
     pub max_values: usize,
     /// Most decoded string and data bytes in one property list (default 64 MiB).
     pub max_decoded_bytes: usize,
+    /// Most bytes the value may take once built and written out, counting every reference to a
+    /// shared binary object again (default 64 MiB): each value weighs its string or data bytes,
+    /// a fixed in-memory cost, and its nesting depth (the indentation of its output line).
+    pub max_expanded_bytes: usize,
     /// Most payloads in `PayloadContent` (default 4,096).
     pub max_payloads: usize,
 }
@@ -28,6 +32,7 @@ impl Default for Limits {
             max_depth: 100,
             max_values: 1_000_000,
             max_decoded_bytes: 64 * 1024 * 1024,
+            max_expanded_bytes: 64 * 1024 * 1024,
             max_payloads: 4096,
         }
     }

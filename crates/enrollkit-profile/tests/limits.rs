@@ -120,7 +120,19 @@ fn shared_binary_arrays_cannot_expand_past_the_value_limit() {
     objects.push(vec![0x09]); // true
     let file = bplist(&objects);
     assert!(file.len() < 1100);
+    // The expansion budget (bytes once every reference is counted) stops it first...
     let err = read_value(&file, &ReadOptions::default()).unwrap_err();
+    assert_eq!(err.code(), "PRF003", "{err}");
+    assert!(
+        err.to_string().contains("shared objects are expanded"),
+        "{err}"
+    );
+    // ...and the value count stops it where the budget is raised.
+    let options = ReadOptions::with_limits(Limits {
+        max_expanded_bytes: usize::MAX,
+        ..Limits::default()
+    });
+    let err = read_value(&file, &options).unwrap_err();
     assert_eq!(err.code(), "PRF003", "{err}");
     assert!(err.to_string().contains("values"), "{err}");
 }

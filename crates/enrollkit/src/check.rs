@@ -38,6 +38,49 @@ pub fn installed_profiles(bytes: &[u8]) -> Result<Vec<ProfileSummary>, Error> {
     Ok(summaries)
 }
 
+/// Most installed profiles plus payloads one install check accepts, over all its inputs. Each
+/// input is bounded by the reader's limits; this bounds their sum (a device has hundreds).
+pub const MAX_INSTALLED_ENTRIES: usize = 150_000;
+
+/// The installed profiles of a device, gathered from several inputs within
+/// [`MAX_INSTALLED_ENTRIES`].
+#[derive(Debug, Clone, Default)]
+pub struct Installed {
+    profiles: Vec<ProfileSummary>,
+    entries: usize,
+}
+
+impl Installed {
+    /// No installed profiles yet.
+    pub fn new() -> Self {
+        Installed::default()
+    }
+
+    /// Adds the profiles one input describes (see [`installed_profiles`]); refuses the input
+    /// with `CHK103` when the total would pass [`MAX_INSTALLED_ENTRIES`].
+    pub fn add(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let more = installed_profiles(bytes)?;
+        let entries: usize = more.iter().map(|p| 1 + p.payloads.len()).sum();
+        let total = self.entries.saturating_add(entries);
+        if total > MAX_INSTALLED_ENTRIES {
+            return Err(Error::invalid(
+                codes::install::TOO_MANY_INSTALLED,
+                format!(
+                    "the installed profiles add up to {total} profiles and payloads, more than the limit of {MAX_INSTALLED_ENTRIES}"
+                ),
+            ));
+        }
+        self.entries = total;
+        self.profiles.extend(more);
+        Ok(())
+    }
+
+    /// The profiles gathered so far.
+    pub fn into_profiles(self) -> Vec<ProfileSummary> {
+        self.profiles
+    }
+}
+
 /// What installing a profile does on a device, with lint and the install check as one verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InstallCheck {

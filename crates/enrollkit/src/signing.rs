@@ -146,9 +146,14 @@ pub fn encrypt_profile(
 }
 
 /// Restores a profile's `PayloadContent` from `EncryptedPayloadContent` with the recipient's
-/// private key; returns the profile as XML.
-pub fn decrypt_profile(profile: &[u8], key: &PrivateKey) -> Result<Vec<u8>, Error> {
+/// private key (and, when given, its DER certificate, so only recipients addressed to it are
+/// tried); returns the profile as XML.
+pub fn decrypt_profile(
+    profile: &[u8],
+    key: &PrivateKey,
+    certificate: Option<&[u8]>,
+) -> Result<Vec<u8>, Error> {
     let mut model = load(profile)?.profile()?;
-    decrypt_payload_content(&mut model, key)?;
+    decrypt_payload_content(&mut model, key, certificate)?;
     Ok(model.to_xml()?)
 }

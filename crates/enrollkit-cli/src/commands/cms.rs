@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
+use enrollkit::Coded;
 use enrollkit::cms::{
-    ContentEncryption, PrivateKey, SigningIdentity, SystemRandom, TrustAnchors, Verifier,
+    CmsError, ContentEncryption, PrivateKey, SigningIdentity, SystemRandom, TrustAnchors, Verifier,
 };
 use serde::Serialize;
 
@@ -49,8 +50,14 @@ pub struct SignArgs {
 fn identity(args: &SignArgs) -> Result<SigningIdentity, CliError> {
     if let Some(p12) = &args.p12 {
         let var = args.password_env.as_deref().unwrap_or_default();
-        let password = std::env::var(var)
-            .map_err(|_| CliError::usage(format!("environment variable {var} is not set")))?;
+        let password = std::env::var(var).map_err(|e| {
+            CliError::usage(match e {
+                std::env::VarError::NotPresent => format!("environment variable {var} is not set"),
+                std::env::VarError::NotUnicode(_) => {
+                    format!("environment variable {var} is not valid UTF-8")
+                }
+            })
+        })?;
         return SigningIdentity::from_pkcs12(&read_file(p12)?, &password)
             .map_err(|e| CliError::input(p12, &e));
     }
@@ -67,8 +74,25 @@ fn identity(args: &SignArgs) -> Result<SigningIdentity, CliError> {
         .map(|p| read_file(p))
         .collect::<Result<_, _>>()?;
     let chain_refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    SigningIdentity::from_pem_or_der(&key_bytes, &cert_bytes, &chain_refs)
-        .map_err(|e| CliError::input(key, &e))
+    SigningIdentity::from_pem_or_der(&key_bytes, &cert_bytes, &chain_refs).map_err(|e| {
+        // Name the file the error is about: a certificate problem is the certificate's (or
+        // the chain's), a mismatch is both files', anything else the key's.
+        match &e {
+            CmsError::BadCertificate(_) => {
+                let culprit = std::iter::once((cert, &cert_bytes))
+                    .chain(args.chain.iter().zip(&chain))
+                    .find(|(_, bytes)| enrollkit::cms::parse_certificates(bytes).is_err())
+                    .map_or(cert, |(path, _)| path);
+                CliError::input(culprit, &e)
+            }
+            CmsError::KeyCertMismatch => CliError::coded(
+                e.code(),
+                None,
+                format!("{} and {}: {e}", key.display(), cert.display()),
+            ),
+            _ => CliError::input(key, &e),
+        }
+    })
 }
 
 /// `enrollkit sign`.
@@ -229,6 +253,9 @@ pub struct DecryptArgs {
     /// Recipient private key (RSA; PEM or DER).
     #[arg(long)]
     key: PathBuf,
+    /// The recipient's certificate (PEM or DER): only recipients addressed to it are tried.
+    #[arg(long)]
+    cert: Option<PathBuf>,
     /// Output profile (XML) with PayloadContent restored.
     #[arg(short, long)]
     output: PathBuf,
@@ -239,7 +266,14 @@ pub fn run_decrypt(args: DecryptArgs) -> CliResult {
     let profile = read_file(&args.input)?;
     let key = PrivateKey::from_pem_or_der(&read_file(&args.key)?)
         .map_err(|e| CliError::input(&args.key, &e))?;
-    let xml = enrollkit::signing::decrypt_profile(&profile, &key)
+    let cert = match &args.cert {
+        Some(path) => Some(
+            enrollkit::signing::first_certificate(&read_file(path)?)
+                .map_err(|e| CliError::input(path, &e))?,
+        ),
+        None => None,
+    };
+    let xml = enrollkit::signing::decrypt_profile(&profile, &key, cert.as_deref())
         .map_err(|e| CliError::input(&args.input, &e))?;
     write_file(&args.output, &xml)?;
     Ok(ExitCode::SUCCESS)

@@ -146,15 +146,15 @@ pub struct CheckInstallArgs {
 /// Runs `enrollkit check-install`.
 pub fn run_check_install(args: CheckInstallArgs) -> CliResult {
     let ctx = args.context.context()?;
-    let mut installed = Vec::new();
+    let mut installed = enrollkit::check::Installed::new();
     for path in &args.installed {
         let bytes = read_file(path)?;
-        installed.extend(
-            enrollkit::check::installed_profiles(&bytes).map_err(|e| CliError::input(path, &e))?,
-        );
+        installed
+            .add(&bytes)
+            .map_err(|e| CliError::input(path, &e))?;
     }
     let new = read_file(&args.new)?;
-    let report = enrollkit::check::check_install(&new, installed, &ctx)
+    let report = enrollkit::check::check_install(&new, installed.into_profiles(), &ctx)
         .map_err(|e| CliError::input(&args.new, &e))?;
     let mut out = Output::stdout();
     if args.json {

@@ -9,7 +9,7 @@ use enrollkit::diagnostic::has_errors;
 use enrollkit::ppkg::{PackageSpec, SettingsStore};
 
 use crate::error::{CliError, CliResult};
-use crate::io::{Output, note, read_file, read_text, write_file};
+use crate::io::{Confined, Output, note, read_file, read_text, write_file};
 
 /// Arguments of `windows-package`.
 #[derive(clap::Args)]
@@ -30,13 +30,17 @@ pub struct Args {
     /// Print findings (and written files) as JSON.
     #[arg(long)]
     pub json: bool,
+    /// A folder outside the config's own from which the config may read assets (repeatable).
+    /// Without it, `[agent] msi` and `[merge] answer_file` must stay inside the config's folder.
+    #[arg(long, value_name = "DIR", requires = "config")]
+    pub allow_root: Vec<PathBuf>,
 }
 
 /// Runs the command.
 pub fn run(args: Args) -> CliResult {
     match (&args.check, &args.config, &args.output) {
         (Some(path), _, _) => check(path, &args),
-        (None, Some(config), Some(out)) => build(config, out, args.json),
+        (None, Some(config), Some(out)) => build(config, out, &args.allow_root, args.json),
         _ => Err(CliError::usage(
             "give --config FILE.toml -o DIR, or --check customizations.xml",
         )),
@@ -77,17 +81,21 @@ fn check(path: &Path, args: &Args) -> CliResult {
     report(path, &findings, args.json, &[])
 }
 
-fn build(config: &Path, out: &Path, json: bool) -> CliResult {
+fn build(config: &Path, out: &Path, allow_roots: &[PathBuf], json: bool) -> CliResult {
     let text = read_text(config)?;
     let spec = PackageSpec::from_toml(&text).map_err(|e| CliError::input(config, &e))?;
-    let dir = config.parent().unwrap_or_else(|| Path::new("."));
+    let dir = config
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let files = Confined::new(dir, allow_roots)?;
     let mut assets = Vec::new();
     for rel in spec.asset_paths() {
-        let bytes = read_file(&dir.join(&rel))?;
+        let bytes = files.read(&rel)?;
         assets.push((rel, bytes));
     }
     let base = match spec.base_answer_file() {
-        Some(rel) => Some(read_file(&dir.join(rel))?),
+        Some(rel) => Some(files.read(rel)?),
         None => None,
     };
     let borrowed: Vec<(String, &[u8])> = assets

@@ -64,6 +64,14 @@ crate::declare_codes! {
         "The CMS structure could not be encoded.",
         "",
         "Report this as a bug with the input that caused it.";
+    TOO_MANY_CERTIFICATES = "CMS016", Error,
+        "The SignedData carries more certificates than the limit.",
+        "A profile's signature carries its signer and a few intermediates; thousands of certificates only make verification slow.",
+        "Sign with the signer certificate and its intermediates only.";
+    TOO_MANY_RECIPIENTS = "CMS017", Error,
+        "The EnvelopedData has more recipients than the limit.",
+        "An encrypted profile is encrypted to one device; thousands of recipients only make decryption slow.",
+        "Encrypt the profile to the device's identity certificate only.";
     // Verdict reasons
     NO_SIGNER = "CMS101", Error,
         "The SignedData has no SignerInfo.",

@@ -58,4 +58,8 @@ crate::declare_codes! {
         "An installed-profiles input is neither a profile, a ProfileList answer nor an array of entries.",
         "",
         "Pass profiles (.mobileconfig) or the plist of a ProfileList command answer.";
+    TOO_MANY_INSTALLED = "CHK103", Error,
+        "The installed profiles given to one install check exceed the limit of profiles and payloads.",
+        "Each input is bounded; the limit bounds their sum, so many large ProfileList answers cannot exhaust memory.",
+        "Pass the device's own ProfileList answer, not many copies of it.";
 }

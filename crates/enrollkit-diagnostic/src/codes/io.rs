@@ -14,4 +14,8 @@ crate::declare_codes! {
         "An input file is larger than the command's input limit.",
         "The file is refused before it is loaded, so a huge file cannot exhaust memory.",
         "Check that the file is what the command expects.";
+    OUTSIDE_ALLOWED_FOLDER = "IO004", Error,
+        "A path named by a config leads outside the config's folder (absolute, `..` or a symlink) and no allowed root holds it.",
+        "A config file must not make the tool read files it does not own, such as /etc/shadow or another user's keys.",
+        "Keep assets next to the config, or name the outside folder with --allow-root.";
 }

@@ -63,6 +63,10 @@ crate::declare_codes! {
         "The profile is encrypted; its payloads were not linted.",
         "Only the device holding the recipient key can read the payloads.",
         "Lint the profile before encrypting it.";
+    STR016 = "STR016", Info,
+        "More findings than the per-profile limit; the rest are counted, not listed.",
+        "A profile with thousands of findings is usually generated wrong in one place; listing every finding would only use memory.",
+        "Fix the findings listed, then lint again.";
     // Schema
     SCH001 = "SCH001", Warning,
         "The PayloadType is not in Apple's schema.",

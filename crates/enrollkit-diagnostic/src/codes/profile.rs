@@ -30,10 +30,6 @@ crate::declare_codes! {
         "The top-level object is not a dictionary.",
         "A configuration profile is a dictionary at the top level.",
         "Make the root a dictionary with PayloadType Configuration.";
-    SIGNED_CONTAINER = "PRF008", Error,
-        "The CMS container around a signed profile could not be unwrapped.",
-        "",
-        "Re-sign the profile with attached content (openssl cms -sign -nodetach -binary).";
     NESTED_SIGNATURE = "PRF009", Error,
         "A signed profile contains another signed container.",
         "Only one level of signing is supported, as on devices.",

@@ -53,10 +53,24 @@ pub const CERTIFICATE_PAYLOAD_TYPES: [&str; 3] = [
 
 const KERBEROS_EXTENSION: &str = "com.apple.AppSSOKerberos.KerberosExtension";
 
+/// Most findings kept for one profile (default of [`lint_value`] and [`lint_dictionary`]);
+/// beyond it they are counted and one `STR016` says how many were left out, so a hostile
+/// profile cannot make the findings outgrow the profile.
+pub const MAX_FINDINGS: usize = 1000;
+
 /// Lints a profile given as any plist value (the root must be a dictionary).
 pub fn lint_value(value: &Value, ctx: &LintContext) -> Vec<Diagnostic> {
+    lint_value_limited(value, ctx, MAX_FINDINGS)
+}
+
+/// [`lint_value`] keeping at most `max_findings` findings (plus the `STR016` count).
+pub fn lint_value_limited(
+    value: &Value,
+    ctx: &LintContext,
+    max_findings: usize,
+) -> Vec<Diagnostic> {
     match value.as_dictionary() {
-        Some(dict) => lint_dictionary(dict, ctx),
+        Some(dict) => lint_dictionary_limited(dict, ctx, max_findings),
         None => vec![rules::STR001.at(
             Location::top(""),
             format!("the root is a {}, not a dictionary", value_type_name(value)),
@@ -67,14 +81,32 @@ pub fn lint_value(value: &Value, ctx: &LintContext) -> Vec<Diagnostic> {
 /// Lints the top-level dictionary of a profile. Findings come in a deterministic order:
 /// top level first, then each payload in order, then cross-payload findings.
 pub fn lint_dictionary(profile: &Dictionary, ctx: &LintContext) -> Vec<Diagnostic> {
+    lint_dictionary_limited(profile, ctx, MAX_FINDINGS)
+}
+
+/// [`lint_dictionary`] keeping at most `max_findings` findings (plus the `STR016` count).
+pub fn lint_dictionary_limited(
+    profile: &Dictionary,
+    ctx: &LintContext,
+    max_findings: usize,
+) -> Vec<Diagnostic> {
     let mut linter = Linter {
         ctx,
         out: Vec::new(),
         path: String::new(),
         payload: None,
         payload_type: "",
+        max_findings,
+        left_out: 0,
     };
     linter.profile(profile);
+    if linter.left_out > 0 {
+        let left_out = linter.left_out;
+        linter.out.push(rules::STR016.at(
+            Location::top(""),
+            format!("{left_out} more findings are not listed (limit {max_findings} per profile)"),
+        ));
+    }
     linter.out
 }
 
@@ -93,6 +125,9 @@ struct Linter<'c> {
     path: String,
     payload: Option<usize>,
     payload_type: &'static str,
+    /// Findings kept at most; the rest are counted in `left_out`.
+    max_findings: usize,
+    left_out: usize,
 }
 
 fn value_type_name(value: &Value) -> &'static str {
@@ -151,7 +186,11 @@ impl Linter<'_> {
     }
 
     fn emit(&mut self, rule: Code, location: Location, message: String) {
-        self.out.push(rule.at(location, message));
+        if self.out.len() < self.max_findings {
+            self.out.push(rule.at(location, message));
+        } else {
+            self.left_out += 1;
+        }
     }
 
     fn push_key(&mut self, key: &str) -> usize {

@@ -23,6 +23,21 @@ pub(super) enum PlistEvent<'a> {
     Unsupported,
 }
 
+/// What one value costs in memory beyond its string or data bytes: the value itself plus an
+/// allocation (`plist::Value` is 32 bytes on 64-bit targets).
+const VALUE_WEIGHT: usize = std::mem::size_of::<Value>() + 16;
+
+impl PlistEvent<'_> {
+    /// The string or data bytes the event carries.
+    fn payload_len(&self) -> usize {
+        match self {
+            PlistEvent::String(s) => s.len(),
+            PlistEvent::Data(d) => d.len(),
+            _ => 0,
+        }
+    }
+}
+
 /// An open collection: where its items start in the shared scratch stacks, so each
 /// collection is allocated once, at its final size, when it closes.
 enum Frame {
@@ -48,9 +63,21 @@ pub(super) fn build<'a>(
     let mut root: Option<Value> = None;
     let mut values = 0usize;
     let mut decoded = 0usize;
+    // Every value as it will exist in memory and in XML or JSON output — its bytes, a fixed
+    // cost, and its depth (each output line is indented by it) — with each reference to a
+    // shared binary object counted again: the budget that keeps a small file from expanding
+    // into gigabytes.
+    let mut expanded = 0usize;
     for event in events {
         let event = event.map_err(|reason| ProfileError::Malformed { format, reason })?;
         values += 1;
+        expanded = expanded.saturating_add(VALUE_WEIGHT + event.payload_len() + stack.len());
+        if expanded > limits.max_expanded_bytes {
+            return Err(ProfileError::TooBig {
+                what: "bytes once shared objects are expanded",
+                limit: limits.max_expanded_bytes,
+            });
+        }
         if values > limits.max_values {
             return Err(ProfileError::TooBig {
                 what: "values",
