@@ -80,5 +80,5 @@ pub use sign::{CmsSigner, DigestAlgorithm, SignOptions, sign};
 pub use throwaway::{ThrowawayIdentity, certificate_pem, generate_throwaway_identity};
 pub use verify::{
     Integrity, TrustAnchors, Verdict, VerdictReason, Verification, Verifier, VerifyOptions,
-    check_integrity, signer_certificates, verify,
+    check_integrity, signer_certificates, verify, verify_detached,
 };

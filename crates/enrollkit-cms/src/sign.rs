@@ -218,6 +218,25 @@ impl CmsSigner {
 
     /// Sign `content` as attached CMS SignedData (DER), with the given signing time.
     pub fn sign(&self, content: &[u8], signing_time: SystemTime) -> Result<Vec<u8>, CmsError> {
+        self.sign_encapsulated(content, signing_time, true)
+    }
+
+    /// Sign `content` as a detached CMS SignedData (DER): the signature without the content,
+    /// as a device's `Mdm-Signature` header carries it (base64).
+    pub fn sign_detached(
+        &self,
+        content: &[u8],
+        signing_time: SystemTime,
+    ) -> Result<Vec<u8>, CmsError> {
+        self.sign_encapsulated(content, signing_time, false)
+    }
+
+    fn sign_encapsulated(
+        &self,
+        content: &[u8],
+        signing_time: SystemTime,
+        attach: bool,
+    ) -> Result<Vec<u8>, CmsError> {
         let md = digest::digest(self.options.digest.aws(), content);
         let time = encode_time(signing_time)?;
 
@@ -251,7 +270,7 @@ impl CmsSigner {
             + tlv_len(signature.len());
         let signer_infos_len = tlv_len(si_len);
         let econtent_os = tlv_len(content.len());
-        let eci_len = ID_DATA_OID.len() + tlv_len(econtent_os);
+        let eci_len = ID_DATA_OID.len() + if attach { tlv_len(econtent_os) } else { 0 };
         let sd_len = VERSION_1.len()
             + self.digest_algorithms.len()
             + tlv_len(eci_len)
@@ -268,8 +287,10 @@ impl CmsSigner {
         out.extend_from_slice(&self.digest_algorithms);
         push_header(&mut out, 0x30, eci_len);
         out.extend_from_slice(&ID_DATA_OID);
-        push_header(&mut out, 0xa0, econtent_os);
-        push_tlv(&mut out, 0x04, content);
+        if attach {
+            push_header(&mut out, 0xa0, econtent_os);
+            push_tlv(&mut out, 0x04, content);
+        }
         out.extend_from_slice(&self.certificates);
         push_header(&mut out, 0x31, signer_infos_len);
         push_header(&mut out, 0x30, si_len);

@@ -295,15 +295,44 @@ fn is_plist(bytes: &[u8]) -> bool {
 /// Verify a CMS SignedData message (DER or BER). Never panics and never returns an error:
 /// malformed input is an `Invalid` verdict, and a plain plist is `Unsigned`.
 pub fn verify(bytes: &[u8], options: &VerifyOptions<'_>) -> Verification {
-    verify_with(bytes, options, None)
+    verify_with(bytes, None, options, None)
+}
+
+/// Verify a detached CMS SignedData signature (DER or BER) over `content`, such as the
+/// `Mdm-Signature` header of a check-in (base64 of a detached signature over the exact body).
+/// The verdict is judged as for [`verify`]; a signature that carries content of its own must
+/// carry exactly `content`.
+///
+/// ```
+/// # use std::time::{Duration, SystemTime};
+/// # use enrollkit_cms::*;
+/// # fn main() -> Result<(), CmsError> {
+/// # let (key_pem, cert_pem) = (include_bytes!("../tests/data/p256.key"), include_bytes!("../tests/data/p256.pem"));
+/// # let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+/// let identity = SigningIdentity::from_pem_or_der(key_pem, cert_pem, &[])?;
+/// let body = b"<plist><dict/></plist>";
+/// let signature = CmsSigner::new(identity, SignOptions::default())?.sign_detached(body, t)?;
+/// let anchors = TrustAnchors::new(parse_certificates(cert_pem)?)?;
+/// let options = VerifyOptions::new(&anchors, t);
+/// assert_eq!(verify_detached(&signature, body, &options).verdict, Verdict::Verified);
+/// assert_eq!(verify_detached(&signature, b"<plist/>", &options).verdict.label(), "Invalid");
+/// # Ok(()) }
+/// ```
+pub fn verify_detached(
+    signature: &[u8],
+    content: &[u8],
+    options: &VerifyOptions<'_>,
+) -> Verification {
+    verify_with(signature, Some(content), options, None)
 }
 
 fn verify_with(
     bytes: &[u8],
+    detached: Option<&[u8]>,
     options: &VerifyOptions<'_>,
     cache: Option<&Mutex<CertCache>>,
 ) -> Verification {
-    if is_plist(bytes) {
+    if detached.is_none() && is_plist(bytes) {
         return Verification {
             verdict: Verdict::Unsigned,
             content: Some(bytes.to_vec()),
@@ -311,7 +340,7 @@ fn verify_with(
         };
     }
     with_signed_data(bytes, |sd| match sd {
-        Ok(sd) => verify_parsed(&sd, options, cache),
+        Ok(sd) => verify_parsed(&sd, detached, options, cache),
         Err(e) => Verification {
             verdict: Verdict::invalid(e.code(), e.to_string()),
             content: None,
@@ -373,6 +402,21 @@ impl Verifier {
     pub fn anchors(&self) -> &TrustAnchors {
         &self.anchors
     }
+    /// Verify like [`verify_detached`], with this verifier's anchors and caches.
+    pub fn verify_detached(
+        &self,
+        signature: &[u8],
+        content: &[u8],
+        time: SystemTime,
+    ) -> Verification {
+        let options = VerifyOptions {
+            anchors: &self.anchors,
+            time,
+            max_chain_len: self.max_chain_len,
+        };
+        verify_with(signature, Some(content), &options, Some(&self.cache))
+    }
+
     /// Verify like [`verify`], judging certificate validity at `time`.
     pub fn verify(&self, bytes: &[u8], time: SystemTime) -> Verification {
         let options = VerifyOptions {
@@ -380,7 +424,7 @@ impl Verifier {
             time,
             max_chain_len: self.max_chain_len,
         };
-        verify_with(bytes, &options, Some(&self.cache))
+        verify_with(bytes, None, &options, Some(&self.cache))
     }
 }
 
@@ -437,12 +481,13 @@ fn all_ders(certs: &[Arc<CertInfo>]) -> Vec<Vec<u8>> {
 
 fn verify_parsed(
     sd: &SignedDataView<'_>,
+    detached: Option<&[u8]>,
     options: &VerifyOptions<'_>,
     cache: Option<&Mutex<CertCache>>,
 ) -> Verification {
     let certs = message_certificates(sd, cache);
-    let content = sd.econtent.map(<[u8]>::to_vec);
-    match intact_signer(sd, &certs) {
+    let content = detached.or(sd.econtent).map(<[u8]>::to_vec);
+    match intact_signer(sd, detached, &certs) {
         Err((verdict, chain)) => Verification {
             verdict,
             content,
@@ -470,6 +515,7 @@ fn verify_parsed(
 /// the verdict with the certificates to report (all of them once the signer is looked for).
 fn intact_signer(
     sd: &SignedDataView<'_>,
+    detached: Option<&[u8]>,
     certs: &[Arc<CertInfo>],
 ) -> Result<usize, (Verdict, Vec<Vec<u8>>)> {
     let econtent_type = sd.econtent_type;
@@ -480,9 +526,20 @@ fn intact_signer(
         );
         return Err((v, Vec::new()));
     }
-    let Some(econtent) = sd.econtent else {
-        let v = Verdict::invalid(codes::DETACHED, "no attached content (detached signature)");
-        return Err((v, Vec::new()));
+    let econtent = match (detached, sd.econtent) {
+        (Some(external), Some(attached)) if external != attached => {
+            let v = Verdict::invalid(
+                codes::DIGEST_MISMATCH,
+                "the signature carries content other than the content it is checked against",
+            );
+            return Err((v, Vec::new()));
+        }
+        (Some(external), _) => external,
+        (None, Some(attached)) => attached,
+        (None, None) => {
+            let v = Verdict::invalid(codes::DETACHED, "no attached content (detached signature)");
+            return Err((v, Vec::new()));
+        }
     };
     let signer = match sd.signers.as_slice() {
         [] => {
@@ -540,7 +597,7 @@ pub fn check_integrity(bytes: &[u8]) -> Integrity {
         },
         Ok(sd) => {
             let certs = message_certificates(&sd, None);
-            match intact_signer(&sd, &certs) {
+            match intact_signer(&sd, None, &certs) {
                 Ok(signer) => Integrity {
                     intact: Ok(()),
                     signer_chain: signer_first(&certs, signer),

@@ -948,3 +948,85 @@ fn throwaway_identity_passes_openssl_verify_and_cms_verify() {
         assert!(!refused.status.success());
     }
 }
+
+/// Detached signatures (the `Mdm-Signature` shape) both ways: openssl's verify with ours, ours
+/// verify with openssl's, and one flipped content byte is never verified.
+#[test]
+fn detached_signatures_interoperate_with_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let c = chain(d);
+    let body = profile();
+    std::fs::write(d.join("body.plist"), &body).unwrap();
+    let ca = anchors(&c.root);
+    let options = VerifyOptions::new(&ca, now());
+
+    // openssl -> enrollkit (RSA-2048 signer under an intermediate).
+    openssl(
+        d,
+        &[
+            "cms",
+            "-sign",
+            "-binary",
+            "-outform",
+            "DER",
+            "-in",
+            "body.plist",
+            "-signer",
+            c.signer.to_str().unwrap(),
+            "-inkey",
+            c.signer_key.to_str().unwrap(),
+            "-certfile",
+            c.inter.to_str().unwrap(),
+            "-out",
+            "detached.der",
+        ],
+    );
+    let sig = read(&d.join("detached.der"));
+    let v = verify_detached(&sig, &body, &options);
+    assert_eq!(v.verdict, Verdict::Verified, "{:?}", v.verdict);
+    let mut tampered = body.clone();
+    tampered[body.len() / 2] ^= 1;
+    let v = verify_detached(&sig, &tampered, &options);
+    assert_eq!(v.verdict.label(), "Invalid");
+    assert_eq!(v.verdict.reason().unwrap().code, "CMS108");
+    // Without the content it is a detached signature, not a signed profile.
+    assert_eq!(
+        verify(&sig, &options).verdict.reason().unwrap().code,
+        "CMS004"
+    );
+
+    // enrollkit -> openssl.
+    let identity = SigningIdentity::from_pem_or_der(
+        &read(&c.signer_key),
+        &read(&c.signer),
+        &[&read(&c.inter)],
+    )
+    .unwrap();
+    let ours = CmsSigner::new(identity, SignOptions::default())
+        .unwrap()
+        .sign_detached(&body, now())
+        .unwrap();
+    std::fs::write(d.join("ours.der"), &ours).unwrap();
+    openssl(
+        d,
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "ours.der",
+            "-content",
+            "body.plist",
+            "-CAfile",
+            c.root.to_str().unwrap(),
+            "-purpose",
+            "any",
+            "-out",
+            "verified.out",
+        ],
+    );
+    assert_eq!(read(&d.join("verified.out")), body);
+}
