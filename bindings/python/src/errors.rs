@@ -43,6 +43,12 @@ pyo3::create_exception!(
 );
 pyo3::create_exception!(
     enrollkit,
+    ProtocolError,
+    EnrollkitError,
+    "The enrollment engine refused a request or could not build its answer (area protocol, codes PROT*)."
+);
+pyo3::create_exception!(
+    enrollkit,
     InvalidArgumentError,
     EnrollkitError,
     "An argument was refused before any work was done (area argument, codes ARG*)."
@@ -67,6 +73,7 @@ impl From<PyBindingError> for PyErr {
             Area::Lint | Area::Install => LintError::new_err(message),
             Area::Flow => FlowError::new_err(message),
             Area::Package => PackageError::new_err(message),
+            Area::Protocol => ProtocolError::new_err(message),
             Area::Argument => InvalidArgumentError::new_err(message),
             Area::Io | Area::Internal => EnrollkitError::new_err(message),
         };

@@ -26,7 +26,7 @@ mod _native {
     #[pymodule_export]
     use crate::errors::{
         EnrollkitError, FlowError, InvalidArgumentError, LintError, PackageError, ProfileError,
-        SigningError,
+        ProtocolError, SigningError,
     };
     #[pymodule_export]
     use crate::flow::{

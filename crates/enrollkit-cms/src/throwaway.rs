@@ -177,6 +177,101 @@ pub fn generate_throwaway_identity(
     })
 }
 
+/// A throwaway certificate authority that keeps its key, for issuing many leaf identities:
+/// device identities (what a SCEP or ACME server would issue), device-attestation
+/// certificates for a simulator, or a server's signer. Demos and tests only.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use enrollkit_cms::*;
+///
+/// # fn main() -> Result<(), CmsError> {
+/// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+/// let day = Duration::from_secs(86_400);
+/// let ca = ThrowawayCa::new("Device Identity CA", "enrollkit", now, day, KeyAlgorithm::EcP256)?;
+/// let device = ca.issue("enrollment 42", "", KeyAlgorithm::Rsa { bits: 2048 })?;
+/// let signed = sign(b"<plist/>", &device, SignOptions::default(), now)?;
+/// let anchors = TrustAnchors::new(vec![ca.certificate().to_vec()])?;
+/// assert_eq!(verify(&signed, &VerifyOptions::new(&anchors, now)).verdict, Verdict::Verified);
+/// # Ok(()) }
+/// ```
+pub struct ThrowawayCa {
+    issuer: CertifiedIssuer<'static, KeyPair>,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+}
+
+impl std::fmt::Debug for ThrowawayCa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThrowawayCa").finish_non_exhaustive()
+    }
+}
+
+impl ThrowawayCa {
+    /// A fresh self-signed CA (`CN=<common_name>, O=<organization>`), valid from
+    /// `not_before` for `validity`; the certificates it issues share that validity.
+    pub fn new(
+        common_name: &str,
+        organization: &str,
+        not_before: SystemTime,
+        validity: Duration,
+        algorithm: KeyAlgorithm,
+    ) -> Result<Self, CmsError> {
+        if common_name.trim().is_empty() || validity.is_zero() {
+            return Err(CmsError::BadCertificate(
+                "a throwaway CA needs a common name and a validity longer than zero".into(),
+            ));
+        }
+        let not_after = not_before
+            .checked_add(validity)
+            .ok_or_else(|| CmsError::BadTime("not_before + validity overflows".into()))?;
+        let (not_before, not_after) = (to_offset(not_before)?, to_offset(not_after)?);
+        let mut params = CertificateParams::default();
+        params.distinguished_name = name(common_name, organization);
+        params.not_before = not_before;
+        params.not_after = not_after;
+        params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let issuer =
+            CertifiedIssuer::self_signed(params, generate_key(algorithm)?).map_err(rcgen_error)?;
+        Ok(ThrowawayCa {
+            issuer,
+            not_before,
+            not_after,
+        })
+    }
+
+    /// The CA certificate (DER): the trust anchor for what it issues.
+    pub fn certificate(&self) -> &[u8] {
+        self.issuer.der()
+    }
+
+    /// Issues a leaf identity (`CN=<common_name>[, O=<organization>]`, digitalSignature and
+    /// keyEncipherment) with a fresh key; its chain ends with this CA.
+    pub fn issue(
+        &self,
+        common_name: &str,
+        organization: &str,
+        algorithm: KeyAlgorithm,
+    ) -> Result<SigningIdentity, CmsError> {
+        let key = generate_key(algorithm)?;
+        let mut params = CertificateParams::default();
+        params.distinguished_name = name(common_name, organization);
+        params.not_before = self.not_before;
+        params.not_after = self.not_after;
+        params.is_ca = IsCa::ExplicitNoCa;
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ];
+        params.use_authority_key_identifier_extension = true;
+        let leaf = params.signed_by(&key, &self.issuer).map_err(rcgen_error)?;
+        let pkcs8 = Zeroizing::new(key.serialize_der());
+        let private = PrivateKey::from_pkcs8_der(&pkcs8)?;
+        SigningIdentity::new(private, leaf.der().to_vec(), vec![self.issuer.der().to_vec()])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

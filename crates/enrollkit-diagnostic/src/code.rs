@@ -29,6 +29,8 @@ pub enum Area {
     Flow,
     /// Windows provisioning packages (`PPKG`).
     Package,
+    /// The enrollment protocol engine: check-ins, signed device bodies, sign-in, exchanges (`PROT`).
+    Protocol,
     /// An argument refused before any work was done (`ARG`).
     Argument,
     /// Reading input files or writing output (`IO`).
@@ -39,13 +41,14 @@ pub enum Area {
 
 impl Area {
     /// Every area, in documentation order.
-    pub const ALL: [Area; 9] = [
+    pub const ALL: [Area; 10] = [
         Area::Profile,
         Area::Cms,
         Area::Lint,
         Area::Install,
         Area::Flow,
         Area::Package,
+        Area::Protocol,
         Area::Argument,
         Area::Io,
         Area::Internal,
@@ -60,6 +63,7 @@ impl Area {
             Area::Install => "install",
             Area::Flow => "flow",
             Area::Package => "package",
+            Area::Protocol => "protocol",
             Area::Argument => "argument",
             Area::Io => "io",
             Area::Internal => "internal",
@@ -75,6 +79,7 @@ impl Area {
             Area::Install => &["CHK"],
             Area::Flow => &["FLOW"],
             Area::Package => &["PPKG"],
+            Area::Protocol => &["PROT"],
             Area::Argument => &["ARG"],
             Area::Io => &["IO"],
             Area::Internal => &["INT"],

@@ -74,6 +74,7 @@ fn area_title(area: Area) -> &'static str {
         Area::Install => "Install check",
         Area::Flow => "Enrollment flows",
         Area::Package => "Windows provisioning packages",
+        Area::Protocol => "Enrollment protocol engine",
         Area::Argument => "Arguments",
         Area::Io => "Files and output",
         Area::Internal => "Internal",

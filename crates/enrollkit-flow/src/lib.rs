@@ -30,7 +30,7 @@
 //! let at = |minutes: i64| t0.plus_seconds(minutes * 60);
 //!
 //! let flow = WebEnrollment::new();
-//! let opened = WebEvent::PortalOpened { platform: Platform::Ios, os_version: "17.4".parse().unwrap() };
+//! let opened = WebEvent::PortalOpened { platform: Platform::Ios, os_version: "17.4".parse().unwrap(), entry: None };
 //! let flow = flow.handle(&settings, Timed::new(at(0), opened)).flow;
 //!
 //! // An unknown user with JIT on: a create-user action keyed by issuer + subject.
@@ -97,6 +97,7 @@
 //! | FLOW115 | error | The enrollment-profile request carries no valid bearer access token. | — | Answer 401 with WWW-Authenticate: Bearer method="apple-as-web" and let the user authenticate again. |
 //! | FLOW116 | error | The device reported an error this crate does not classify. | — | Read the device's message; restart the enrollment after fixing it. |
 //! | FLOW117 | error | The enrollment portal serves iPhone, iPad and Mac; the device is another platform. | Web-based and account-driven enrollment through the portal exist for iOS, iPadOS and macOS. | Enroll Apple TV, Apple Watch and Vision Pro through Automated Device Enrollment or Apple Configurator. |
+//! | FLOW118 | info | Enrollment on this device is account-driven, and account-driven enrollment starts in Settings, not from a Safari download. | iOS 18 and macOS 15 removed profile-driven User Enrollment; a profile downloaded in Safari cannot enroll the device. | On the device, open Settings > General > VPN & Device Management > Sign In to Work or School Account and enter your work address. |
 //! | FLOW200 | error | Self-service account provisioning is off for this OS (or the macOS new login window is off). | — | Ask an admin to turn on self-service account provisioning for this OS. |
 //! | FLOW201 | error | The device already has a managed user, so self-service provisioning is not offered. | — | Sign in with the existing managed account, or ask an admin to bind you to the device. |
 //! | FLOW202 | error | Self-service provisioning is a one-time action and was already used on this device. | — | Ask an admin to bind additional users to the device. |

@@ -14,7 +14,7 @@ use enrollkit_flow::naming::{CollisionPolicy, DesktopOs, NamingPolicy};
 use enrollkit_flow::secret::Secret;
 use enrollkit_flow::transition::Timed;
 use enrollkit_flow::web::{
-    CheckInMessage, DeviceError, DirectoryUser, EnrollmentType, Ownership, Platform,
+    CheckInMessage, DeviceError, DirectoryUser, EnrollmentType, Entry, Ownership, Platform,
     PortalSettings, ProfileRef, WebAction, WebEnrollment, WebEvent, WebState,
 };
 use proptest::prelude::*;
@@ -97,10 +97,21 @@ fn web_event() -> impl Strategy<Value = WebEvent> {
         Just("15.2")
     ];
     prop_oneof![
-        (platform, version).prop_map(|(platform, v)| WebEvent::PortalOpened {
+        (
             platform,
-            os_version: v.parse().unwrap()
-        }),
+            version,
+            prop::option::of(prop_oneof![
+                Just(Entry::Safari),
+                Just(Entry::Settings),
+                Just(Entry::SetupAssistant)
+            ])
+        )
+            .prop_map(|(platform, v, entry)| WebEvent::PortalOpened {
+                platform,
+                os_version: v.parse().unwrap(),
+                entry,
+            }),
+        Just(WebEvent::ExpiryDue),
         (
             0u8..4,
             any::<bool>(),

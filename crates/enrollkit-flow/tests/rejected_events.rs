@@ -38,6 +38,7 @@ fn a_rejected_web_event_does_not_advance_the_clock() {
     let opened = WebEvent::PortalOpened {
         platform: Platform::Ios,
         os_version: "17.4".parse().unwrap(),
+        entry: None,
     };
     let flow = WebEnrollment::new()
         .handle(&settings, Timed::new(at(0), opened))

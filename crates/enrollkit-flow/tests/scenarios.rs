@@ -62,10 +62,16 @@ fn remediation_cases_by_code() {
             codes::CLOCK_WENT_BACKWARDS,
             "profile_pending",
         ),
+        // iOS 18 cannot enroll from a Safari download: the portal sends the user to Settings.
         (
             "web-ios18-profile-driven-switches",
             codes::PROFILE_DRIVEN_UNAVAILABLE,
-            "enrolled",
+            "sent_to_settings",
+        ),
+        (
+            "web-ios18-profile-driven-switches",
+            codes::SIGN_IN_UNDER_SETTINGS,
+            "sent_to_settings",
         ),
         (
             "web-account-driven-no-token",

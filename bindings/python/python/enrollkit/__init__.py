@@ -26,6 +26,7 @@ from ._native import (
     LintError,
     FlowError,
     PackageError,
+    ProtocolError,
     InvalidArgumentError,
     # profiles
     Profile,
@@ -78,6 +79,7 @@ __all__ = [
     "LintError",
     "FlowError",
     "PackageError",
+    "ProtocolError",
     "InvalidArgumentError",
     "Profile",
     "PayloadInfo",

@@ -90,6 +90,10 @@ crate::declare_codes! {
         "The enrollment portal serves iPhone, iPad and Mac; the device is another platform.",
         "Web-based and account-driven enrollment through the portal exist for iOS, iPadOS and macOS.",
         "Enroll Apple TV, Apple Watch and Vision Pro through Automated Device Enrollment or Apple Configurator.";
+    SIGN_IN_UNDER_SETTINGS = "FLOW118", Info,
+        "Enrollment on this device is account-driven, and account-driven enrollment starts in Settings, not from a Safari download.",
+        "iOS 18 and macOS 15 removed profile-driven User Enrollment; a profile downloaded in Safari cannot enroll the device.",
+        "On the device, open Settings > General > VPN & Device Management > Sign In to Work or School Account and enter your work address.";
     SELF_SERVICE_DISABLED = "FLOW200", Error,
         "Self-service account provisioning is off for this OS (or the macOS new login window is off).",
         "",

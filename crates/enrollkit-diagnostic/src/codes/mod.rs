@@ -12,6 +12,7 @@ pub mod io;
 pub mod lint;
 pub mod package;
 pub mod profile;
+pub mod protocol;
 
 use crate::Code;
 
@@ -23,6 +24,7 @@ pub(crate) static TABLES: &[&[Code]] = &[
     install::ALL,
     flow::ALL,
     package::ALL,
+    protocol::ALL,
     argument::ALL,
     io::ALL,
     internal::ALL,

@@ -39,8 +39,9 @@ pub(super) fn serve(
             }
         }
     }
-    let safari_window =
-        !session.enrollment.is_account_driven() && session.device.platform == Platform::Ios;
+    let safari_window = session.entry == Entry::Safari
+        && !session.enrollment.is_account_driven()
+        && session.device.platform == Platform::Ios;
     let expires_at = safari_window.then(|| at.plus_seconds(INSTALL_WINDOW_SECONDS));
     let action = WebAction::ServeProfile {
         profile: settings.profile.clone(),
@@ -70,39 +71,92 @@ pub(super) fn unserved(state: WebState, d: Diagnostic, action: Option<WebAction>
     step
 }
 
+/// Serves the profile from a state before any download; a refusal leaves that state as it
+/// was (rebuilt from the session by `unchanged`).
+pub(super) fn download(
+    settings: &PortalSettings,
+    session: Session,
+    at: Timestamp,
+    authorization: Option<&Secret>,
+    unchanged: impl FnOnce(Session) -> WebState,
+) -> Step {
+    match serve(settings, session, at, authorization) {
+        Ok(step) => step,
+        Err(boxed) => {
+            let (session, d, action) = *boxed;
+            unserved(unchanged(session), d, action)
+        }
+    }
+}
+
+/// The profile pending since `downloaded_at` was installed (the device reported it, or its
+/// `Authenticate` arrived) at `at`: too late after its window, else on to the next step.
+fn installed(p: ProfilePending, at: Timestamp, observed_authenticate: bool) -> Step {
+    match p.expires_at {
+        Some(expires_at) if at > expires_at => {
+            let late = at.seconds_since(expires_at);
+            let d = codes::PROFILE_EXPIRED.at(
+                "expires_at",
+                format!(
+                    "installed at {at}, {late} s after the 8-minute window closed at {expires_at}; iOS had deleted the profile"
+                ),
+            );
+            let downloaded_at = p.downloaded_at;
+            fail(Some(p.session), at, d)
+                .with_action(WebAction::DiscardPendingProfile { downloaded_at })
+        }
+        // The device sends Authenticate only after the Managed Apple Account sign-in.
+        _ if observed_authenticate => Transition::to(WebState::AwaitingCheckIn(AwaitingCheckIn {
+            session: p.session,
+            authenticated: true,
+        })),
+        _ if p.session.enrollment.needs_managed_apple_account() => {
+            Transition::to(WebState::AwaitingAppleAccount(AwaitingAppleAccount {
+                session: p.session,
+            }))
+        }
+        _ => Transition::to(WebState::AwaitingCheckIn(AwaitingCheckIn {
+            session: p.session,
+            authenticated: false,
+        })),
+    }
+}
+
 impl Authenticated {
     pub(super) fn on(self, settings: &PortalSettings, at: Timestamp, event: WebEvent) -> Step {
         match event {
-            WebEvent::PortalOpened {
-                platform,
-                os_version,
-            } => open_portal(settings, at, platform, os_version),
             WebEvent::ProfileDownloaded { authorization } => {
-                match serve(settings, self.session, at, authorization.as_ref()) {
-                    Ok(step) => step,
-                    Err(boxed) => {
-                        let (session, d, action) = *boxed;
-                        unserved(
-                            WebState::Authenticated(Authenticated { session }),
-                            d,
-                            action,
-                        )
-                    }
-                }
+                download(settings, self.session, at, authorization.as_ref(), |session| {
+                    WebState::Authenticated(Authenticated { session })
+                })
             }
-            WebEvent::DeviceError { error } => fail(Some(self.session), at, error.diagnose(at)),
             other => reject(WebState::Authenticated(self), &other),
         }
     }
 }
 
 impl ProfilePending {
+    /// The install-window timer fired: past the window the profile is gone from the device.
+    pub(super) fn on_expiry_due(self, at: Timestamp) -> Step {
+        match self.expires_at {
+            Some(expires_at) if at > expires_at => {
+                let d = codes::PROFILE_EXPIRED.at(
+                    "expires_at",
+                    format!(
+                        "no Authenticate arrived by {expires_at}, 8 minutes after the download at {}; iOS deleted the profile",
+                        self.downloaded_at
+                    ),
+                );
+                let downloaded_at = self.downloaded_at;
+                fail(Some(self.session), at, d)
+                    .with_action(WebAction::DiscardPendingProfile { downloaded_at })
+            }
+            _ => Transition::to(WebState::ProfilePending(self)),
+        }
+    }
+
     pub(super) fn on(self, settings: &PortalSettings, at: Timestamp, event: WebEvent) -> Step {
         match event {
-            WebEvent::PortalOpened {
-                platform,
-                os_version,
-            } => open_portal(settings, at, platform, os_version),
             WebEvent::ProfileDownloaded { authorization } => {
                 let downloaded_at = self.downloaded_at;
                 match serve(settings, self.session.clone(), at, authorization.as_ref()) {
@@ -122,30 +176,10 @@ impl ProfilePending {
                     }
                 }
             }
-            WebEvent::ProfileInstalled => match self.expires_at {
-                Some(expires_at) if at > expires_at => {
-                    let late = at.seconds_since(expires_at);
-                    let d = codes::PROFILE_EXPIRED.at(
-                        "expires_at",
-                        format!(
-                            "installed at {at}, {late} s after the 8-minute window closed at {expires_at}; iOS had deleted the profile"
-                        ),
-                    );
-                    let downloaded_at = self.downloaded_at;
-                    fail(Some(self.session), at, d)
-                        .with_action(WebAction::DiscardPendingProfile { downloaded_at })
-                }
-                _ if self.session.enrollment.needs_managed_apple_account() => {
-                    Transition::to(WebState::AwaitingAppleAccount(AwaitingAppleAccount {
-                        session: self.session,
-                    }))
-                }
-                _ => Transition::to(WebState::AwaitingCheckIn(AwaitingCheckIn {
-                    session: self.session,
-                    authenticated: false,
-                })),
-            },
-            WebEvent::DeviceError { error } => fail(Some(self.session), at, error.diagnose(at)),
+            WebEvent::ProfileInstalled => installed(self, at, false),
+            WebEvent::CheckIn {
+                message: CheckInMessage::Authenticate,
+            } => installed(self, at, true),
             other => reject(WebState::ProfilePending(self), &other),
         }
     }

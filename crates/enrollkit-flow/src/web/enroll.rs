@@ -40,7 +40,13 @@ impl AwaitingAppleAccount {
                     }
                 }
             }
-            WebEvent::DeviceError { error } => fail(Some(self.session), at, error.diagnose(at)),
+            // Authenticate comes only after a successful Managed Apple Account sign-in.
+            WebEvent::CheckIn {
+                message: CheckInMessage::Authenticate,
+            } => Transition::to(WebState::AwaitingCheckIn(AwaitingCheckIn {
+                session: self.session,
+                authenticated: true,
+            })),
             other => reject(WebState::AwaitingAppleAccount(self), &other),
         }
     }
@@ -69,7 +75,6 @@ impl AwaitingCheckIn {
                 }))
                 .with_action(action)
             }
-            WebEvent::DeviceError { error } => fail(Some(self.session), at, error.diagnose(at)),
             other => reject(WebState::AwaitingCheckIn(self), &other),
         }
     }
@@ -87,14 +92,3 @@ impl Enrolled {
     }
 }
 
-impl Failed {
-    pub(super) fn on(self, settings: &PortalSettings, at: Timestamp, event: WebEvent) -> Step {
-        match event {
-            WebEvent::PortalOpened {
-                platform,
-                os_version,
-            } => open_portal(settings, at, platform, os_version),
-            other => reject(WebState::Failed(self), &other),
-        }
-    }
-}

@@ -11,7 +11,33 @@ pub enum CheckInMessage {
     TokenUpdate,
 }
 
-/// Events of the web enrollment flow.
+/// Where the user opened the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entry {
+    /// In Safari (or another browser): profile-driven enrollment downloads a profile there.
+    Safari,
+    /// In the web-authentication sheet Settings opens for account-driven enrollment.
+    Settings,
+    /// In Setup Assistant's web view (Automated Device Enrollment with web authentication):
+    /// the profile is installed as it arrives, with no 8-minute window.
+    SetupAssistant,
+}
+
+impl Entry {
+    pub(crate) fn safari() -> Entry {
+        Entry::Safari
+    }
+
+    pub(crate) fn is_safari(&self) -> bool {
+        *self == Entry::Safari
+    }
+}
+
+/// Events of the web enrollment flow. Most are what the server sees (a portal request, the
+/// IdP's answer, the profile response, a check-in); the ones only the device knows
+/// ([`WebEvent::ProfileInstalled`], [`WebEvent::AppleAccountSignIn`],
+/// [`WebEvent::DeviceError`]) are marked by [`WebEvent::is_device_reported`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[allow(
@@ -25,6 +51,10 @@ pub enum WebEvent {
         platform: Platform,
         /// OS version.
         os_version: OsVersion,
+        /// Where the portal was opened; by default Settings for a portal configured for
+        /// account-driven enrollment, Safari otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entry: Option<Entry>,
     },
     /// The IdP asserted the user's identity.
     IdpAssertion {
@@ -46,9 +76,10 @@ pub enum WebEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         authorization: Option<Secret>,
     },
-    /// The user installed the profile.
+    /// The user installed the profile (device-reported; a server sees the `Authenticate`
+    /// check-in instead).
     ProfileInstalled,
-    /// The user signed in with an Apple Account during enrollment.
+    /// The user signed in with an Apple Account during enrollment (device-reported).
     AppleAccountSignIn {
         /// The account.
         apple_account: String,
@@ -65,6 +96,9 @@ pub enum WebEvent {
         /// The error.
         error: DeviceError,
     },
+    /// The host's timer for the install window fired: a profile still pending past its
+    /// window fails with `FLOW107`; anything else is left as it is.
+    ExpiryDue,
 }
 
 impl WebEvent {
@@ -78,7 +112,19 @@ impl WebEvent {
             WebEvent::AppleAccountSignIn { .. } => "apple_account_sign_in",
             WebEvent::CheckIn { .. } => "check_in",
             WebEvent::DeviceError { .. } => "device_error",
+            WebEvent::ExpiryDue => "expiry_due",
         }
+    }
+
+    /// True for facts only the device knows: a server never sees them happen, so they come
+    /// from a device report (an MDM command's error, a support log) and are marked as such.
+    pub fn is_device_reported(&self) -> bool {
+        matches!(
+            self,
+            WebEvent::ProfileInstalled
+                | WebEvent::AppleAccountSignIn { .. }
+                | WebEvent::DeviceError { .. }
+        )
     }
 }
 

@@ -48,14 +48,14 @@ mod sign_in;
 mod state;
 
 pub use device_error::DeviceError;
-use download::{serve, unserved};
+use download::download;
 pub use enrollment::{EnrollmentKind, EnrollmentType, Ownership, choose_enrollment};
-pub use events::{CheckInMessage, WebAction, WebEvent};
+pub use events::{CheckInMessage, Entry, WebAction, WebEvent};
 pub use settings::{DirectoryUser, PortalSettings, ProfileRef};
 use sign_in::open_portal;
 pub use state::{
     Authenticated, AwaitingAppleAccount, AwaitingCheckIn, AwaitingPortal, AwaitingSignIn, Enrolled,
-    Failed, PortalDevice, ProfilePending, Session, SessionUser, WebState,
+    Failed, PortalDevice, ProfilePending, SentToSettings, Session, SessionUser, WebState,
 };
 use state::{Step, fail, reject};
 
@@ -182,6 +182,7 @@ impl WebEnrollment {
                 },
             ),
             WebState::AwaitingCheckIn(_) => (None, "Wait for the device to check in.".to_owned()),
+            WebState::SentToSettings(_) => (None, codes::SIGN_IN_UNDER_SETTINGS.remediation().to_owned()),
             WebState::Enrolled(_) => (None, "Nothing: the device is enrolled.".to_owned()),
             WebState::Failed(f) => (None, f.failure.remediation().to_owned()),
         };
@@ -243,8 +244,9 @@ impl WebEnrollment {
                     return Err("profile served for User Enrollment without a user".into());
                 }
                 not_after_clock(p.downloaded_at, "downloaded_at")?;
-                let window = !p.session.enrollment.is_account_driven()
-                    && p.session.device.platform != Platform::MacOs;
+                let window = p.session.entry == Entry::Safari
+                    && !p.session.enrollment.is_account_driven()
+                    && p.session.device.platform == Platform::Ios;
                 if p.expires_at
                     != window.then(|| p.downloaded_at.plus_seconds(INSTALL_WINDOW_SECONDS))
                 {
@@ -264,6 +266,10 @@ impl WebEnrollment {
                 return Err("check-in without a user".into());
             }
             WebState::AwaitingCheckIn(_) => {}
+            WebState::SentToSettings(s) if !s.session.enrollment.is_account_driven() => {
+                return Err("sent to Settings for an enrollment that is not account-driven".into());
+            }
+            WebState::SentToSettings(_) => {}
             WebState::Enrolled(e) => {
                 if needs_user(&e.session) {
                     return Err("enrolled without a user".into());

@@ -7,12 +7,17 @@ pub(super) fn open_portal(
     at: Timestamp,
     platform: Platform,
     os_version: OsVersion,
+    entry: Option<Entry>,
 ) -> Step {
     let device = PortalDevice {
         platform,
         os_version,
     };
     let ownership = settings.default_ownership;
+    let entry = entry.unwrap_or(match settings.enrollment_type {
+        EnrollmentType::AccountDriven => Entry::Settings,
+        EnrollmentType::ProfileDriven => Entry::Safari,
+    });
     match choose_enrollment(platform, os_version, ownership, settings.enrollment_type) {
         Err(refusal) => fail(None, at, refusal),
         Ok((enrollment, note)) => {
@@ -22,7 +27,16 @@ pub(super) fn open_portal(
                 enrollment,
                 user: None,
                 access_token: None,
+                entry,
             };
+            if entry == Entry::Safari && enrollment.is_account_driven() {
+                // Account-driven enrollment only starts in Settings: the portal says where.
+                let mut step = Transition::to(WebState::SentToSettings(SentToSettings { session }));
+                if let Some(note) = note {
+                    step = step.with_diagnostic(note);
+                }
+                return step.with_diagnostic(codes::SIGN_IN_UNDER_SETTINGS.diagnostic("entry"));
+            }
             let mut step = Transition::to(WebState::AwaitingSignIn(AwaitingSignIn { session }));
             if let Some(note) = note {
                 step = step.with_diagnostic(note);
@@ -35,25 +49,9 @@ pub(super) fn open_portal(
     }
 }
 
-impl AwaitingPortal {
-    pub(super) fn on(self, settings: &PortalSettings, at: Timestamp, event: WebEvent) -> Step {
-        match event {
-            WebEvent::PortalOpened {
-                platform,
-                os_version,
-            } => open_portal(settings, at, platform, os_version),
-            other => reject(WebState::AwaitingPortal(self), &other),
-        }
-    }
-}
-
 impl AwaitingSignIn {
     pub(super) fn on(self, settings: &PortalSettings, at: Timestamp, event: WebEvent) -> Step {
         match event {
-            WebEvent::PortalOpened {
-                platform,
-                os_version,
-            } => open_portal(settings, at, platform, os_version),
             WebEvent::IdpAssertion {
                 identity,
                 mfa_completed,
@@ -74,19 +72,10 @@ impl AwaitingSignIn {
                     let d = codes::AUTHENTICATION_REQUIRED.diagnostic("event");
                     return Transition::rejected(WebState::AwaitingSignIn(self), d);
                 }
-                match serve(settings, self.session, at, authorization.as_ref()) {
-                    Ok(step) => step,
-                    Err(boxed) => {
-                        let (session, d, action) = *boxed;
-                        unserved(
-                            WebState::AwaitingSignIn(AwaitingSignIn { session }),
-                            d,
-                            action,
-                        )
-                    }
-                }
+                download(settings, self.session, at, authorization.as_ref(), |session| {
+                    WebState::AwaitingSignIn(AwaitingSignIn { session })
+                })
             }
-            WebEvent::DeviceError { error } => fail(Some(self.session), at, error.diagnose(at)),
             other => reject(WebState::AwaitingSignIn(self), &other),
         }
     }

@@ -38,6 +38,9 @@ pub struct Session {
     /// Digest of the access token issued (account-driven).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<SecretDigest>,
+    /// Where the portal was opened (Safari unless recorded otherwise).
+    #[serde(default = "Entry::safari", skip_serializing_if = "Entry::is_safari")]
+    pub entry: Entry,
 }
 
 /// Start: nothing known yet.
@@ -95,6 +98,17 @@ pub struct Enrolled {
     pub enrolled_at: Timestamp,
 }
 
+/// The portal told the user to enroll in Settings: the device is on a release (iOS 18,
+/// macOS 15 or later) or a portal configuration where enrollment is account-driven, and
+/// account-driven enrollment starts under Settings > General > VPN & Device Management >
+/// Sign In to Work or School Account, never from a Safari download. This session ends here;
+/// the enrollment the user starts in Settings is its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentToSettings {
+    /// Session.
+    pub session: Session,
+}
+
 /// The enrollment failed; `portal_opened` starts again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failed {
@@ -123,6 +137,8 @@ pub enum WebState {
     AwaitingAppleAccount(AwaitingAppleAccount),
     /// See [`AwaitingCheckIn`].
     AwaitingCheckIn(AwaitingCheckIn),
+    /// See [`SentToSettings`].
+    SentToSettings(SentToSettings),
     /// See [`Enrolled`].
     Enrolled(Enrolled),
     /// See [`Failed`].
@@ -155,6 +171,7 @@ impl WebState {
             WebState::ProfilePending(_) => "profile_pending",
             WebState::AwaitingAppleAccount(_) => "awaiting_apple_account",
             WebState::AwaitingCheckIn(_) => "awaiting_check_in",
+            WebState::SentToSettings(_) => "sent_to_settings",
             WebState::Enrolled(_) => "enrolled",
             WebState::Failed(_) => "failed",
         }
@@ -169,9 +186,50 @@ impl WebState {
             WebState::ProfilePending(s) => Some(&s.session),
             WebState::AwaitingAppleAccount(s) => Some(&s.session),
             WebState::AwaitingCheckIn(s) => Some(&s.session),
+            WebState::SentToSettings(s) => Some(&s.session),
             WebState::Enrolled(s) => Some(&s.session),
             WebState::Failed(s) => s.session.as_ref(),
         }
+    }
+
+    /// The session, taken out of the state.
+    fn into_session(self) -> Option<Session> {
+        match self {
+            WebState::AwaitingPortal(_) => None,
+            WebState::AwaitingSignIn(s) => Some(s.session),
+            WebState::Authenticated(s) => Some(s.session),
+            WebState::ProfilePending(s) => Some(s.session),
+            WebState::AwaitingAppleAccount(s) => Some(s.session),
+            WebState::AwaitingCheckIn(s) => Some(s.session),
+            WebState::SentToSettings(s) => Some(s.session),
+            WebState::Enrolled(s) => Some(s.session),
+            WebState::Failed(s) => s.session,
+        }
+    }
+
+    /// Opening the portal again starts a new session in every state before installation.
+    fn restarts_on_portal(&self) -> bool {
+        matches!(
+            self,
+            WebState::AwaitingPortal(_)
+                | WebState::AwaitingSignIn(_)
+                | WebState::Authenticated(_)
+                | WebState::ProfilePending(_)
+                | WebState::SentToSettings(_)
+                | WebState::Failed(_)
+        )
+    }
+
+    /// A device error fails every state of a session in progress.
+    fn fails_on_device_error(&self) -> bool {
+        matches!(
+            self,
+            WebState::AwaitingSignIn(_)
+                | WebState::Authenticated(_)
+                | WebState::ProfilePending(_)
+                | WebState::AwaitingAppleAccount(_)
+                | WebState::AwaitingCheckIn(_)
+        )
     }
 
     /// Consumes the state and the event; returns the next state with its actions.
@@ -181,15 +239,35 @@ impl WebState {
         at: Timestamp,
         event: WebEvent,
     ) -> Transition<WebState, WebAction> {
-        match self {
-            WebState::AwaitingPortal(s) => s.on(settings, at, event),
-            WebState::AwaitingSignIn(s) => s.on(settings, at, event),
-            WebState::Authenticated(s) => s.on(settings, at, event),
-            WebState::ProfilePending(s) => s.on(settings, at, event),
-            WebState::AwaitingAppleAccount(s) => s.on(at, event),
-            WebState::AwaitingCheckIn(s) => s.on(at, event),
-            WebState::Enrolled(s) => s.on(event),
-            WebState::Failed(s) => s.on(settings, at, event),
+        match (self, event) {
+            (
+                state,
+                WebEvent::PortalOpened {
+                    platform,
+                    os_version,
+                    entry,
+                },
+            ) if state.restarts_on_portal() => {
+                open_portal(settings, at, platform, os_version, entry)
+            }
+            (state, WebEvent::DeviceError { error }) if state.fails_on_device_error() => {
+                fail(state.into_session(), at, error.diagnose(at))
+            }
+            (WebState::ProfilePending(s), WebEvent::ExpiryDue) => s.on_expiry_due(at),
+            // A timer for a download that was replaced or installed meanwhile: nothing to do.
+            (state, WebEvent::ExpiryDue) => Transition::to(state),
+            (WebState::AwaitingSignIn(s), event) => s.on(settings, at, event),
+            (WebState::Authenticated(s), event) => s.on(settings, at, event),
+            (WebState::ProfilePending(s), event) => s.on(settings, at, event),
+            (WebState::AwaitingAppleAccount(s), event) => s.on(at, event),
+            (WebState::AwaitingCheckIn(s), event) => s.on(at, event),
+            (WebState::Enrolled(s), event) => s.on(event),
+            (
+                state @ (WebState::AwaitingPortal(_)
+                | WebState::SentToSettings(_)
+                | WebState::Failed(_)),
+                event,
+            ) => reject(state, &event),
         }
     }
 }
