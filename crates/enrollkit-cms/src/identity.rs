@@ -505,6 +505,15 @@ impl SigningIdentity {
     pub fn key_algorithm(&self) -> KeyAlgorithm {
         self.key_algorithm
     }
+
+    /// The private key, when it is held here (`None` for an external signer): a device
+    /// simulator decrypts profiles encrypted to its identity with it.
+    pub fn private_key(&self) -> Option<&PrivateKey> {
+        match &self.key {
+            KeySource::Local(key) => Some(key),
+            KeySource::External(_) => None,
+        }
+    }
 }
 
 fn pkcs12_reason(e: &p12_keystore::error::Error) -> String {

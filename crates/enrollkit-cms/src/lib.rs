@@ -77,9 +77,7 @@ pub use identity::{
 };
 pub use parse::{MAX_CERTIFICATES, MAX_INPUT_BYTES, extract_signed_content, looks_like_cms};
 pub use sign::{CmsSigner, DigestAlgorithm, SignOptions, sign};
-pub use throwaway::{
-    ThrowawayCa, ThrowawayIdentity, certificate_pem, generate_throwaway_identity,
-};
+pub use throwaway::{ThrowawayCa, ThrowawayIdentity, certificate_pem, generate_throwaway_identity};
 pub use verify::{
     Integrity, TrustAnchors, Verdict, VerdictReason, Verification, Verifier, VerifyOptions,
     check_integrity, signer_certificates, verify, verify_detached,

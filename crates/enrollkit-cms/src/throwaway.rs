@@ -268,7 +268,11 @@ impl ThrowawayCa {
         let leaf = params.signed_by(&key, &self.issuer).map_err(rcgen_error)?;
         let pkcs8 = Zeroizing::new(key.serialize_der());
         let private = PrivateKey::from_pkcs8_der(&pkcs8)?;
-        SigningIdentity::new(private, leaf.der().to_vec(), vec![self.issuer.der().to_vec()])
+        SigningIdentity::new(
+            private,
+            leaf.der().to_vec(),
+            vec![self.issuer.der().to_vec()],
+        )
     }
 }
 
