@@ -52,6 +52,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Predict what a device does with NEW given its installed profiles, lint included (exit 1 if rejected).
     CheckInstall(lint::CheckInstallArgs),
+    /// Read a check-in message, or check its Mdm-Signature.
+    Checkin(checkin::Args),
     /// List every code enrollkit emits, with area, severity, meaning and remediation.
     Codes(codes::CodesArgs),
     /// Explain one code (exit 1 for an unknown code).
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Command::Decrypt(args) => cms::run_decrypt(args),
         Command::Lint(args) => lint::run_lint(args),
         Command::CheckInstall(args) => lint::run_check_install(args),
+        Command::Checkin(args) => checkin::run(args),
         Command::Codes(args) => codes::run_codes(args),
         Command::Explain(args) => codes::run_explain(args),
     };

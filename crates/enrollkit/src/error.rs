@@ -38,6 +38,9 @@ pub enum Error {
     /// A Windows answer file that could not be written.
     #[error(transparent)]
     PackageWrite(#[from] enrollkit_ppkg::WriteError),
+    /// A device message or an engine request.
+    #[error(transparent)]
+    Protocol(#[from] enrollkit_protocol::ProtocolError),
     /// Input refused by the use case itself (for example two profiles where one is expected).
     #[error("{message}")]
     Invalid {
@@ -71,6 +74,7 @@ impl Coded for Error {
             Error::PackageConfig(e) => e.code(),
             Error::PackageParse(e) => e.code(),
             Error::PackageWrite(e) => e.code(),
+            Error::Protocol(e) => e.code(),
             Error::Invalid { code, .. } => *code,
         }
     }

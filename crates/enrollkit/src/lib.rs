@@ -11,6 +11,7 @@
 //! | [`lint`] | `enrollkit-lint` | lint profiles against Apple's schema for a target device; install-conflict and enrollment-update checks |
 //! | [`flow`] | `enrollkit-flow` | sans-IO enrollment flows: web enrollment with JIT and the 8-minute window, login-window self-service provisioning |
 //! | [`ppkg`] | `enrollkit-ppkg` | Windows provisioning answer files: model, parse, merge, validation, icd.exe build plan |
+//! | [`protocol`] | `enrollkit-protocol` | the sans-IO engine of an enrollment server: check-ins, what devices sign, OpenID Connect sign-in, per-enrollment profiles, the exchanges as request handlers |
 //!
 //! The use cases:
 //!
@@ -21,6 +22,7 @@
 //! | [`check`] | lint for a device context; the install check against installed profiles and `ProfileList` answers, lint included, as one verdict |
 //! | [`signing`] | sign, verify with a device's verdict, encrypt and decrypt profiles |
 //! | [`package`] | Windows provisioning packages from a spec; answer-file checks |
+//! | [`device`] | what devices send: check-ins read into typed fields, `Mdm-Signature` checked |
 //!
 //! Every failure is an [`Error`] whose [`Coded::code`] is a registry code.
 //!
@@ -50,12 +52,14 @@ pub use enrollkit_flow as flow;
 pub use enrollkit_lint as lint;
 pub use enrollkit_ppkg as ppkg;
 pub use enrollkit_profile as profile;
+pub use enrollkit_protocol as protocol;
 
 pub use enrollkit_diagnostic::{
     Area, Code, Coded, Diagnostic, Location, OsVersion, Platform, Secret, Severity,
 };
 
 pub mod check;
+pub mod device;
 mod error;
 pub mod inspect;
 pub mod load;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::error::{CliError, CliResult};
 use crate::io::{Output, read_file, write_file};
 
-fn parse_time(s: &str) -> Result<SystemTime, CliError> {
+pub(crate) fn parse_time(s: &str) -> Result<SystemTime, CliError> {
     let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .map_err(|e| CliError::usage(format!("not an RFC 3339 time: {s}: {e}")))?;
     Ok(SystemTime::from(t))
@@ -135,17 +135,22 @@ struct VerifyJson<'a> {
     signer_chain: Vec<String>,
 }
 
-/// `enrollkit verify`: exit 0 only for Verified.
-pub fn run_verify(args: VerifyArgs) -> CliResult {
-    let bytes = read_file(&args.file)?;
+/// The trust anchors in the given PEM or DER files.
+pub(crate) fn load_anchors(files: &[PathBuf]) -> Result<TrustAnchors, CliError> {
     let mut anchors = Vec::new();
-    for t in &args.trust {
+    for t in files {
         anchors.extend(
             enrollkit::cms::parse_certificates(&read_file(t)?)
                 .map_err(|e| CliError::input(t, &e))?,
         );
     }
-    let anchors = TrustAnchors::new(anchors).map_err(|e| CliError::of(&e))?;
+    TrustAnchors::new(anchors).map_err(|e| CliError::of(&e))
+}
+
+/// `enrollkit verify`: exit 0 only for Verified.
+pub fn run_verify(args: VerifyArgs) -> CliResult {
+    let bytes = read_file(&args.file)?;
+    let anchors = load_anchors(&args.trust)?;
     let at = match &args.at {
         Some(s) => parse_time(s)?,
         None => SystemTime::now(),

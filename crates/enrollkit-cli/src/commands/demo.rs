@@ -29,7 +29,7 @@ pub struct Args {
 }
 
 /// A step of the demo that did not come out as expected.
-fn broken(what: impl std::fmt::Display) -> CliError {
+pub(crate) fn broken(what: impl std::fmt::Display) -> CliError {
     CliError::coded(codes::internal::INTERNAL, None, format!("demo: {what}"))
 }
 
@@ -63,8 +63,8 @@ pub fn demo_profile() -> Result<Profile, CliError> {
         .map_err(|e| coded(&e))
 }
 
-struct Demo {
-    out: Output,
+pub(crate) struct Demo {
+    pub(crate) out: Output,
     dir: PathBuf,
 }
 
@@ -73,7 +73,7 @@ impl Demo {
         writeln!(self.out, "\n== {n}. {what}")
     }
 
-    fn write(&mut self, name: &str, bytes: &[u8]) -> Result<PathBuf, CliError> {
+    pub(crate) fn write(&mut self, name: &str, bytes: &[u8]) -> Result<PathBuf, CliError> {
         let path = self.dir.join(name);
         write_file(&path, bytes)?;
         writeln!(self.out, "wrote {} ({} bytes)", path.display(), bytes.len())?;
@@ -231,35 +231,31 @@ fn lint_profile(demo: &mut Demo, signed: &[u8]) -> Result<(), CliError> {
 
 const CHK002: Code = codes::install::CHK002;
 
-/// The two reference flows, as scenarios shipped in `examples/scenarios/`.
-const DEMO_SCENARIOS: [(&str, &str); 2] = [
-    (
-        "web-jit-create.json",
-        include_str!("../../../../examples/scenarios/web-jit-create.json"),
-    ),
-    (
-        "login-macos-happy.json",
-        include_str!("../../../../examples/scenarios/login-macos-happy.json"),
-    ),
-];
+/// The login-window reference flow, as the scenario shipped in `examples/scenarios/`.
+const LOGIN_SCENARIO: (&str, &str) = (
+    "login-macos-happy.json",
+    include_str!("../../../../examples/scenarios/login-macos-happy.json"),
+);
 
-/// Runs one web-enrollment and one login-window scenario and checks their expectations.
+/// Enrolls through the engine (account-driven JIT, an 8-minute expiry), then runs the
+/// login-window scenario.
 fn simulate_enrollments(demo: &mut Demo) -> Result<(), CliError> {
     demo.step(
         6,
-        "Simulate a web enrollment (JIT) and a login-window self-service sign-in",
+        "Enroll through the engine: a simulated device, byte for byte, against the protocol engine",
     )?;
-    for (name, json) in DEMO_SCENARIOS {
-        let path = demo.write(&format!("scenarios/{name}"), json.as_bytes())?;
-        let report =
-            enrollkit::flow::scenario::run_json(json).map_err(|e| CliError::input(&path, &e))?;
-        write!(demo.out, "{}", report.to_text())?;
-        if !report.passed {
-            return Err(broken(format!(
-                "scenario {name} did not end as expected: {}",
-                report.mismatches.join("; ")
-            )));
-        }
+    crate::commands::demo_engine::simulate(demo)?;
+    demo.step(7, "Simulate a login-window self-service sign-in (macOS)")?;
+    let (name, json) = LOGIN_SCENARIO;
+    let path = demo.write(&format!("scenarios/{name}"), json.as_bytes())?;
+    let report =
+        enrollkit::flow::scenario::run_json(json).map_err(|e| CliError::input(&path, &e))?;
+    write!(demo.out, "{}", report.to_text())?;
+    if !report.passed {
+        return Err(broken(format!(
+            "scenario {name} did not end as expected: {}",
+            report.mismatches.join("; ")
+        )));
     }
     Ok(())
 }

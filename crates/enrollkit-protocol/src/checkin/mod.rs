@@ -461,6 +461,43 @@ pub fn command_plist(command_uuid: &str, request_type: &str, keys: Dictionary) -
     d
 }
 
+/// A plist value as JSON: data as base64, dates as RFC 3339 (Apple's JSON error bodies, the
+/// CLI's `--json`).
+pub fn plist_to_json(value: &Value) -> serde_json::Value {
+    use base64::Engine as _;
+    match value {
+        Value::Dictionary(d) => serde_json::Value::Object(
+            d.iter()
+                .map(|(k, v)| (k.clone(), plist_to_json(v)))
+                .collect(),
+        ),
+        Value::Array(a) => serde_json::Value::Array(a.iter().map(plist_to_json).collect()),
+        Value::Boolean(b) => serde_json::Value::Bool(*b),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Integer(i) => i
+            .as_signed()
+            .map_or(serde_json::Value::Null, serde_json::Value::from),
+        Value::Real(r) => serde_json::Value::from(*r),
+        Value::Data(d) => {
+            serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(d))
+        }
+        Value::Date(d) => serde_json::Value::String(d.to_xml_format()),
+        _ => serde_json::Value::Null,
+    }
+}
+
+impl CheckIn {
+    /// The message as JSON: its type, device, channel and every key (unknown ones included).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "message_type": self.message.message_type(),
+            "device": self.device,
+            "channel": self.channel,
+            "fields": plist_to_json(&Value::Dictionary(self.message.to_dictionary())),
+        })
+    }
+}
+
 /// Writes a message or command as an XML plist.
 pub fn to_xml(dict: &Dictionary) -> Vec<u8> {
     let mut out = Vec::new();

@@ -239,7 +239,7 @@ impl Engine {
                 },
                 ..Default::default()
             };
-            let json = plist_to_json(&Value::Dictionary(body.write()));
+            let json = crate::checkin::plist_to_json(&Value::Dictionary(body.write()));
             let note = ProtocolError::new(
                 codes::PSSO_REQUIRED,
                 "the Mac can set up Platform SSO and policy requires it",
@@ -282,29 +282,5 @@ impl Engine {
             ));
         }
         Ok(self.redirect_to_sign_in(enrollment, stepped, None, now, entropy))
-    }
-}
-
-/// A plist value as JSON (data as base64), for Apple's JSON error bodies.
-pub(crate) fn plist_to_json(value: &Value) -> serde_json::Value {
-    use base64::Engine as _;
-    match value {
-        Value::Dictionary(d) => serde_json::Value::Object(
-            d.iter()
-                .map(|(k, v)| (k.clone(), plist_to_json(v)))
-                .collect(),
-        ),
-        Value::Array(a) => serde_json::Value::Array(a.iter().map(plist_to_json).collect()),
-        Value::Boolean(b) => serde_json::Value::Bool(*b),
-        Value::String(s) => serde_json::Value::String(s.clone()),
-        Value::Integer(i) => i
-            .as_signed()
-            .map_or(serde_json::Value::Null, serde_json::Value::from),
-        Value::Real(r) => serde_json::Value::from(*r),
-        Value::Data(d) => {
-            serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(d))
-        }
-        Value::Date(d) => serde_json::Value::String(d.to_xml_format()),
-        _ => serde_json::Value::Null,
     }
 }
