@@ -71,6 +71,7 @@ from_coded!(
     enrollkit::flow::FlowError,
     enrollkit::ppkg::ConfigError,
     enrollkit::ppkg::ParseError,
+    enrollkit::protocol::ProtocolError,
 );
 
 /// Parses a word from a fixed set, or says which words are accepted.

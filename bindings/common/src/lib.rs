@@ -35,6 +35,7 @@ pub mod flow;
 pub mod lint;
 pub mod ppkg;
 pub mod profile;
+pub mod protocol;
 pub mod signing;
 
 pub use enrollkit::cms::{CmsSigner, SigningIdentity, Verifier};

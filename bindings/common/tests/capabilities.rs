@@ -338,3 +338,164 @@ fn lint_and_install_check() {
     };
     assert_eq!(lint::lint_profile(&mine, &bad).unwrap_err().code, "ARG002");
 }
+
+/// Engine settings for the binding tests: the fixture CA stands in for the device CAs.
+fn engine_settings() -> String {
+    serde_json::json!({
+        "base_url": "https://enroll.example.com/",
+        "profile": {
+            "identifier": "com.example.enroll", "organization": "Example Corp",
+            "topic": "com.apple.mgmt.External.2f9c1c7e", "mdm_base_url": "https://enroll.example.com/mdm",
+            "identity": {"kind": "scep", "url": "https://enroll.example.com/scep"}
+        },
+        "portal": {"ownership": "personal"},
+        "oidc": {
+            "issuer": "https://login.example.com", "client_id": "enrollkit",
+            "authorization_endpoint": "https://login.example.com/authorize",
+            "token_endpoint": "https://login.example.com/token",
+            "redirect_uri": "https://enroll.example.com/oidc/callback"
+        },
+        "account_driven": {"domains": ["example.com"]},
+        "secret_key": "binding-tests-secret-key-0123456789abcdef"
+    })
+    .to_string()
+}
+
+fn request(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> enrollkit_bindings_common::protocol::HttpRequest {
+    use enrollkit_bindings_common::protocol::{HttpHeader, HttpRequest};
+    HttpRequest {
+        method: method.into(),
+        url: url.into(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| HttpHeader {
+                name: (*n).into(),
+                value: (*v).into(),
+            })
+            .collect(),
+        body,
+    }
+}
+
+#[test]
+fn parse_and_verify_checkins() {
+    use enrollkit_bindings_common::protocol;
+    let body = b"<plist><dict><key>MessageType</key><string>CheckOut</string><key>Topic</key><string>t</string><key>UDID</key><string>U-1</string></dict></plist>";
+    let info = protocol::parse_checkin(body).unwrap();
+    assert_eq!(
+        (
+            info.message_type.as_str(),
+            info.device_kind.as_str(),
+            info.device_id.as_str()
+        ),
+        ("CheckOut", "udid", "U-1")
+    );
+    let err = protocol::parse_checkin(b"nope").unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.area().as_str()),
+        ("PROT002", "protocol")
+    );
+    // A detached signature over the body by the fixture signer, which the fixture CA issued.
+    let detached = enrollkit::cms::CmsSigner::new(p256(), Default::default())
+        .unwrap()
+        .sign_detached(
+            body,
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(VERIFY_TIME as u64),
+        )
+        .unwrap();
+    use base64::Engine as _;
+    let header = base64::engine::general_purpose::STANDARD.encode(detached);
+    let at = Some("2030-01-01T00:00:00Z");
+    let subject = protocol::verify_mdm_signature(body, &header, &fixture("ca.pem"), at).unwrap();
+    assert!(subject.contains("CN="), "{subject}");
+    let err =
+        protocol::verify_mdm_signature(b"other body", &header, &fixture("ca.pem"), at).unwrap_err();
+    assert_eq!(err.code.as_str(), "PROT007");
+}
+
+#[test]
+fn protocol_engine_routes_and_handles() {
+    use enrollkit_bindings_common::protocol::ProtocolEngine;
+    let engine = ProtocolEngine::new(
+        &engine_settings(),
+        &fixture("signer-p256.key"),
+        &fixture("signer-p256.pem"),
+        &fixture("ca.pem"),
+        &fixture("ca.pem"),
+    )
+    .unwrap();
+    let now = "2030-01-01T00:00:00Z";
+    let wk = request(
+        "GET",
+        "https://example.com/.well-known/com.apple.remotemanagement?user-identifier=dana%40example.com",
+        &[],
+        Vec::new(),
+    );
+    let route = engine.route(&wk).unwrap();
+    assert_eq!(
+        (route.route.as_str(), route.lookup.as_str()),
+        ("well_known", "none")
+    );
+    let reply = engine.handle(&wk, None, now).unwrap();
+    assert_eq!((reply.kind.as_str(), reply.status), ("respond", 200));
+    let doc: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(
+        doc["Servers"][0]["BaseURL"],
+        "https://enroll.example.com/account/enroll"
+    );
+
+    // The account-driven enrollment request, signed by a certificate the attestation CA issued.
+    let signer = enrollkit::cms::CmsSigner::new(p256(), Default::default()).unwrap();
+    let signed = signing::sign(
+        &signer,
+        b"<plist><dict><key>PRODUCT</key><string>iPhone17,1</string></dict></plist>",
+        Some(VERIFY_TIME),
+    )
+    .unwrap();
+    let post = request(
+        "POST",
+        "https://enroll.example.com/account/enroll",
+        &[("content-type", "application/pkcs7-signature")],
+        signed,
+    );
+    let reply = engine.handle(&post, None, now).unwrap();
+    assert_eq!(reply.status, 401);
+    assert!(
+        reply
+            .headers
+            .iter()
+            .any(|h| h.name == "www-authenticate" && h.value.contains("apple-as-web"))
+    );
+    assert_eq!(
+        reply.enrollment_json, None,
+        "an unauthenticated request stores nothing"
+    );
+
+    let unknown = request(
+        "PUT",
+        "https://enroll.example.com/mdm/checkin/5b8c2f0e-1d3a-4e6b-9c7d-8e9f0a1b2c3d",
+        &[],
+        b"<plist/>".to_vec(),
+    );
+    let reply = engine.handle(&unknown, None, now).unwrap();
+    assert_eq!(
+        (reply.status, reply.refused_code.as_deref()),
+        (403, Some("PROT009"))
+    );
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(body["code"], "com.apple.unrecognized.device");
+    // Arguments the binding cannot use are errors, not replies.
+    assert_eq!(
+        engine
+            .handle(&unknown, Some("{not json"), now)
+            .unwrap_err()
+            .code
+            .as_str(),
+        "ARG001"
+    );
+}

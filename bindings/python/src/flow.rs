@@ -65,7 +65,7 @@ pub(crate) fn findings(v: Vec<common::Finding>) -> Vec<Finding> {
 }
 
 /// A JSON argument: a `str` is taken as JSON text, anything else is passed to `json.dumps`.
-fn json_arg(value: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn json_arg(value: &Bound<'_, PyAny>) -> PyResult<String> {
     if let Ok(s) = value.cast::<PyString>() {
         return s.extract::<String>();
     }
@@ -73,7 +73,7 @@ fn json_arg(value: &Bound<'_, PyAny>) -> PyResult<String> {
     json.call_method1("dumps", (value,))?.extract()
 }
 
-fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.call_method1("loads", (text,))
 }
 

@@ -16,6 +16,7 @@
 mod errors;
 mod flow;
 mod profile;
+mod protocol;
 mod signing;
 
 /// The native part of the `enrollkit` package.
@@ -40,6 +41,10 @@ mod _native {
     use crate::profile::{
         AcmeIdentity, MdmInfo, PayloadInfo, Pkcs12Identity, Profile, ScepIdentity,
         build_enrollment_profile,
+    };
+    #[pymodule_export]
+    use crate::protocol::{
+        CheckinInfo, EngineReply, ProtocolEngine, parse_checkin, verify_mdm_signature,
     };
     #[pymodule_export]
     use crate::signing::{

@@ -28,6 +28,9 @@ use enrollkit_bindings_common::profile::{
     AcmeSpec, EnrollmentSpec, EnrollmentTypeSpec, IdentitySpec, MdmInfo, PayloadInfo,
     ProfileFormat, ProfileInfo, ScepSpec, SubjectAttribute,
 };
+use enrollkit_bindings_common::protocol::{
+    CheckinInfo, EngineReply, HttpHeader, HttpRequest, RouteInfo,
+};
 use enrollkit_bindings_common::signing::{SignatureAlgorithm, VerdictKind, VerifyResult};
 use enrollkit_bindings_common::{BindingError, Finding};
 
@@ -67,7 +70,7 @@ impl EnrollkitError {
         self.inner.code.to_string()
     }
 
-    /// The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `argument`,
+    /// The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `protocol`, `argument`,
     /// `io`, `internal`): what kind of failure this is, without parsing the code.
     pub fn area(&self) -> String {
         self.inner.area().as_str().to_owned()
@@ -723,4 +726,185 @@ pub fn check_install(
     options: LintOptions,
 ) -> Result<InstallCheck> {
     err(common::lint::check_install(&profile, &installed, &options))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The protocol engine
+// ---------------------------------------------------------------------------------------------
+
+#[uniffi::remote(Record)]
+pub struct CheckinInfo {
+    pub message_type: String,
+    pub device_kind: String,
+    pub device_id: String,
+    pub user_id: Option<String>,
+    pub fields_json: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct HttpHeader {
+    pub name: String,
+    pub value: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    #[uniffi(default)]
+    pub headers: Vec<HttpHeader>,
+    #[uniffi(default)]
+    pub body: Vec<u8>,
+}
+
+#[uniffi::remote(Record)]
+pub struct RouteInfo {
+    pub route: String,
+    pub lookup: String,
+    pub lookup_value: Option<String>,
+}
+
+#[uniffi::remote(Record)]
+pub struct EngineReply {
+    pub kind: String,
+    pub status: u16,
+    pub headers: Vec<HttpHeader>,
+    pub body: Vec<u8>,
+    pub token_request: Option<HttpRequest>,
+    pub delegated_json: Option<String>,
+    pub enrollment_json: Option<String>,
+    pub effects_json: Vec<String>,
+    pub refused_code: Option<String>,
+    pub diagnostics: Vec<Finding>,
+}
+
+/// Reads a check-in body (XML or binary plist) into its message type, device and fields.
+#[uniffi::export]
+pub fn parse_checkin(body: Vec<u8>) -> Result<CheckinInfo> {
+    err(common::protocol::parse_checkin(&body))
+}
+
+/// Verifies an `Mdm-Signature` header value over `body` against the device-identity CA
+/// (PEM or DER) at `at` (RFC 3339, default now); returns the signer's subject.
+#[uniffi::export(default(at = None))]
+pub fn verify_mdm_signature(
+    body: Vec<u8>,
+    signature_header: String,
+    anchors: Vec<u8>,
+    at: Option<String>,
+) -> Result<String> {
+    err(common::protocol::verify_mdm_signature(
+        &body,
+        &signature_header,
+        &anchors,
+        at.as_deref(),
+    ))
+}
+
+/// The enrollment engine: requests in, replies and effects out, enrollments as JSON.
+#[derive(uniffi::Object)]
+pub struct ProtocolEngine {
+    engine: common::protocol::ProtocolEngine,
+}
+
+#[uniffi::export]
+impl ProtocolEngine {
+    /// An engine from its settings JSON, the profile signer (key and certificate) and the
+    /// device-identity and attestation CAs (PEM or DER).
+    #[uniffi::constructor]
+    pub fn new(
+        settings_json: String,
+        signer_key: Vec<u8>,
+        signer_certificate: Vec<u8>,
+        device_identity_ca: Vec<u8>,
+        attestation_ca: Vec<u8>,
+    ) -> Result<Arc<ProtocolEngine>> {
+        let engine = err(common::protocol::ProtocolEngine::new(
+            &settings_json,
+            &signer_key,
+            &signer_certificate,
+            &device_identity_ca,
+            &attestation_ca,
+        ))?;
+        Ok(Arc::new(ProtocolEngine { engine }))
+    }
+
+    /// The request's step and how to find its enrollment.
+    pub fn route(&self, request: HttpRequest) -> Result<RouteInfo> {
+        err(self.engine.route(&request))
+    }
+
+    /// Handles a request with the enrollment the lookup found, at `now` (RFC 3339).
+    #[uniffi::method(default(enrollment_json = None))]
+    pub fn handle(
+        &self,
+        request: HttpRequest,
+        enrollment_json: Option<String>,
+        now: String,
+    ) -> Result<EngineReply> {
+        err(self
+            .engine
+            .handle(&request, enrollment_json.as_deref(), &now))
+    }
+
+    /// Validates the provider's token response for a sign-in callback; the verified sign-in
+    /// as JSON.
+    pub fn verify_sign_in(
+        &self,
+        enrollment_json: String,
+        callback: HttpRequest,
+        token_status: u16,
+        token_body: Vec<u8>,
+        jwks_json: String,
+        now: String,
+    ) -> Result<String> {
+        err(self.engine.verify_sign_in(
+            &enrollment_json,
+            &callback,
+            token_status,
+            &token_body,
+            &jwks_json,
+            &now,
+        ))
+    }
+
+    /// Admits the verified user (the host's directory record, or none for just in time).
+    #[uniffi::method(default(directory_user_json = None))]
+    pub fn complete_sign_in(
+        &self,
+        enrollment_json: String,
+        verified_json: String,
+        directory_user_json: Option<String>,
+        now: String,
+    ) -> Result<EngineReply> {
+        err(self.engine.complete_sign_in(
+            &enrollment_json,
+            &verified_json,
+            directory_user_json.as_deref(),
+            &now,
+        ))
+    }
+
+    /// The install-window timer fired for this enrollment.
+    pub fn expire(&self, enrollment_json: String, now: String) -> Result<EngineReply> {
+        err(self.engine.expire(&enrollment_json, &now))
+    }
+
+    /// The portal page's data as JSON.
+    pub fn portal_view(&self, enrollment_json: String, now: String) -> Result<String> {
+        err(self.engine.portal_view(&enrollment_json, &now))
+    }
+
+    /// Redeems a device's identity challenge (for the SCEP or ACME server); the enrollment
+    /// JSON to store.
+    pub fn redeem_identity_challenge(
+        &self,
+        enrollment_json: String,
+        challenge: String,
+        now: String,
+    ) -> Result<String> {
+        err(self
+            .engine
+            .redeem_identity_challenge(&enrollment_json, &challenge, &now))
+    }
 }

@@ -128,7 +128,9 @@ mod tests {
         for code in protocol::ALL {
             let status = status_of(*code);
             // 409 is the fallback for other areas; a protocol code says its status itself.
-            let stated = code.summary().contains(&format!("HTTP {}", status.as_u16()))
+            let stated = code
+                .summary()
+                .contains(&format!("HTTP {}", status.as_u16()))
                 || code.summary().contains("answered 403");
             assert!(stated, "{code}: {status} is not in {:?}", code.summary());
             assert!(!code.remediation().is_empty(), "{code}");

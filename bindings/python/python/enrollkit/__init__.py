@@ -69,6 +69,12 @@ from ._native import (
     WindowsPackage,
     generate_windows_package,
     validate_answer_file,
+    # the protocol engine
+    CheckinInfo,
+    EngineReply,
+    ProtocolEngine,
+    parse_checkin,
+    verify_mdm_signature,
 )
 
 __all__ = [
@@ -117,4 +123,9 @@ __all__ = [
     "WindowsPackage",
     "generate_windows_package",
     "validate_answer_file",
+    "CheckinInfo",
+    "EngineReply",
+    "ProtocolEngine",
+    "parse_checkin",
+    "verify_mdm_signature",
 ]

@@ -487,6 +487,22 @@ fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -629,7 +645,7 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol EnrollkitErrorProtocol: AnyObject, Sendable {
     
     /**
-     * The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `argument`,
+     * The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `protocol`, `argument`,
      * `io`, `internal`): what kind of failure this is, without parsing the code.
      */
     func area()  -> String
@@ -707,7 +723,7 @@ open class EnrollkitError: EnrollkitErrorProtocol, @unchecked Sendable, Swift.Er
 
     
     /**
-     * The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `argument`,
+     * The code's area (`profile`, `cms`, `lint`, `install`, `flow`, `package`, `protocol`, `argument`,
      * `io`, `internal`): what kind of failure this is, without parsing the code.
      */
 open func area() -> String  {
@@ -1536,6 +1552,279 @@ public func FfiConverterTypeProfile_lower(_ value: Profile) -> UInt64 {
 
 
 /**
+ * The enrollment engine: requests in, replies and effects out, enrollments as JSON.
+ */
+public protocol ProtocolEngineProtocol: AnyObject, Sendable {
+    
+    /**
+     * Admits the verified user (the host's directory record, or none for just in time).
+     */
+    func completeSignIn(enrollmentJson: String, verifiedJson: String, directoryUserJson: String?, now: String) throws  -> EngineReply
+    
+    /**
+     * The install-window timer fired for this enrollment.
+     */
+    func expire(enrollmentJson: String, now: String) throws  -> EngineReply
+    
+    /**
+     * Handles a request with the enrollment the lookup found, at `now` (RFC 3339).
+     */
+    func handle(request: HttpRequest, enrollmentJson: String?, now: String) throws  -> EngineReply
+    
+    /**
+     * The portal page's data as JSON.
+     */
+    func portalView(enrollmentJson: String, now: String) throws  -> String
+    
+    /**
+     * Redeems a device's identity challenge (for the SCEP or ACME server); the enrollment
+     * JSON to store.
+     */
+    func redeemIdentityChallenge(enrollmentJson: String, challenge: String, now: String) throws  -> String
+    
+    /**
+     * The request's step and how to find its enrollment.
+     */
+    func route(request: HttpRequest) throws  -> RouteInfo
+    
+    /**
+     * Validates the provider's token response for a sign-in callback; the verified sign-in
+     * as JSON.
+     */
+    func verifySignIn(enrollmentJson: String, callback: HttpRequest, tokenStatus: UInt16, tokenBody: Data, jwksJson: String, now: String) throws  -> String
+    
+}
+/**
+ * The enrollment engine: requests in, replies and effects out, enrollments as JSON.
+ */
+open class ProtocolEngine: ProtocolEngineProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_enrollkit_ffi_fn_clone_protocolengine(self.handle, $0) }
+    }
+    /**
+     * An engine from its settings JSON, the profile signer (key and certificate) and the
+     * device-identity and attestation CAs (PEM or DER).
+     */
+public convenience init(settingsJson: String, signerKey: Data, signerCertificate: Data, deviceIdentityCa: Data, attestationCa: Data)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_constructor_protocolengine_new(
+        FfiConverterString.lower(settingsJson),
+        FfiConverterData.lower(signerKey),
+        FfiConverterData.lower(signerCertificate),
+        FfiConverterData.lower(deviceIdentityCa),
+        FfiConverterData.lower(attestationCa),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_enrollkit_ffi_fn_free_protocolengine(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Admits the verified user (the host's directory record, or none for just in time).
+     */
+open func completeSignIn(enrollmentJson: String, verifiedJson: String, directoryUserJson: String? = nil, now: String)throws  -> EngineReply  {
+    return try  FfiConverterTypeEngineReply_lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_method_protocolengine_complete_sign_in(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(enrollmentJson),
+        FfiConverterString.lower(verifiedJson),
+        FfiConverterOptionString.lower(directoryUserJson),
+        FfiConverterString.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The install-window timer fired for this enrollment.
+     */
+open func expire(enrollmentJson: String, now: String)throws  -> EngineReply  {
+    return try  FfiConverterTypeEngineReply_lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_method_protocolengine_expire(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(enrollmentJson),
+        FfiConverterString.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Handles a request with the enrollment the lookup found, at `now` (RFC 3339).
+     */
+open func handle(request: HttpRequest, enrollmentJson: String? = nil, now: String)throws  -> EngineReply  {
+    return try  FfiConverterTypeEngineReply_lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_method_protocolengine_handle(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeHttpRequest_lower(request),
+        FfiConverterOptionString.lower(enrollmentJson),
+        FfiConverterString.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The portal page's data as JSON.
+     */
+open func portalView(enrollmentJson: String, now: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_method_protocolengine_portal_view(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(enrollmentJson),
+        FfiConverterString.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Redeems a device's identity challenge (for the SCEP or ACME server); the enrollment
+     * JSON to store.
+     */
+open func redeemIdentityChallenge(enrollmentJson: String, challenge: String, now: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_method_protocolengine_redeem_identity_challenge(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(enrollmentJson),
+        FfiConverterString.lower(challenge),
+        FfiConverterString.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The request's step and how to find its enrollment.
+     */
+open func route(request: HttpRequest)throws  -> RouteInfo  {
+    return try  FfiConverterTypeRouteInfo_lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_method_protocolengine_route(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeHttpRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Validates the provider's token response for a sign-in callback; the verified sign-in
+     * as JSON.
+     */
+open func verifySignIn(enrollmentJson: String, callback: HttpRequest, tokenStatus: UInt16, tokenBody: Data, jwksJson: String, now: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_method_protocolengine_verify_sign_in(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(enrollmentJson),
+        FfiConverterTypeHttpRequest_lower(callback),
+        FfiConverterUInt16.lower(tokenStatus),
+        FfiConverterData.lower(tokenBody),
+        FfiConverterString.lower(jwksJson),
+        FfiConverterString.lower(now),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProtocolEngine: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ProtocolEngine
+
+    public static func lift(_ handle: UInt64) throws -> ProtocolEngine {
+        return ProtocolEngine(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ProtocolEngine) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProtocolEngine {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ProtocolEngine, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProtocolEngine_lift(_ handle: UInt64) throws -> ProtocolEngine {
+    return try FfiConverterTypeProtocolEngine.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProtocolEngine_lower(_ value: ProtocolEngine) -> UInt64 {
+    return FfiConverterTypeProtocolEngine.lower(value)
+}
+
+
+
+
+
+
+/**
  * A prepared signer. Safe to share across threads.
  */
 public protocol SignerProtocol: AnyObject, Sendable {
@@ -1901,6 +2190,72 @@ public func FfiConverterTypeAcmeSpec_lower(_ value: AcmeSpec) -> RustBuffer {
 }
 
 
+public struct CheckinInfo: Equatable, Hashable {
+    public var messageType: String
+    public var deviceKind: String
+    public var deviceId: String
+    public var userId: String?
+    public var fieldsJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(messageType: String, deviceKind: String, deviceId: String, userId: String?, fieldsJson: String) {
+        self.messageType = messageType
+        self.deviceKind = deviceKind
+        self.deviceId = deviceId
+        self.userId = userId
+        self.fieldsJson = fieldsJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CheckinInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCheckinInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CheckinInfo {
+        return
+            try CheckinInfo(
+                messageType: FfiConverterString.read(from: &buf), 
+                deviceKind: FfiConverterString.read(from: &buf), 
+                deviceId: FfiConverterString.read(from: &buf), 
+                userId: FfiConverterOptionString.read(from: &buf), 
+                fieldsJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CheckinInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.messageType, into: &buf)
+        FfiConverterString.write(value.deviceKind, into: &buf)
+        FfiConverterString.write(value.deviceId, into: &buf)
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterString.write(value.fieldsJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckinInfo_lift(_ buf: RustBuffer) throws -> CheckinInfo {
+    return try FfiConverterTypeCheckinInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckinInfo_lower(_ value: CheckinInfo) -> RustBuffer {
+    return FfiConverterTypeCheckinInfo.lower(value)
+}
+
+
 public struct DerivedAccount: Equatable, Hashable {
     public var name: String
     public var sourceClaim: String
@@ -1960,6 +2315,92 @@ public func FfiConverterTypeDerivedAccount_lift(_ buf: RustBuffer) throws -> Der
 #endif
 public func FfiConverterTypeDerivedAccount_lower(_ value: DerivedAccount) -> RustBuffer {
     return FfiConverterTypeDerivedAccount.lower(value)
+}
+
+
+public struct EngineReply: Equatable, Hashable {
+    public var kind: String
+    public var status: UInt16
+    public var headers: [HttpHeader]
+    public var body: Data
+    public var tokenRequest: HttpRequest?
+    public var delegatedJson: String?
+    public var enrollmentJson: String?
+    public var effectsJson: [String]
+    public var refusedCode: String?
+    public var diagnostics: [Finding]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kind: String, status: UInt16, headers: [HttpHeader], body: Data, tokenRequest: HttpRequest?, delegatedJson: String?, enrollmentJson: String?, effectsJson: [String], refusedCode: String?, diagnostics: [Finding]) {
+        self.kind = kind
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.tokenRequest = tokenRequest
+        self.delegatedJson = delegatedJson
+        self.enrollmentJson = enrollmentJson
+        self.effectsJson = effectsJson
+        self.refusedCode = refusedCode
+        self.diagnostics = diagnostics
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EngineReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEngineReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EngineReply {
+        return
+            try EngineReply(
+                kind: FfiConverterString.read(from: &buf), 
+                status: FfiConverterUInt16.read(from: &buf), 
+                headers: FfiConverterSequenceTypeHttpHeader.read(from: &buf), 
+                body: FfiConverterData.read(from: &buf), 
+                tokenRequest: FfiConverterOptionTypeHttpRequest.read(from: &buf), 
+                delegatedJson: FfiConverterOptionString.read(from: &buf), 
+                enrollmentJson: FfiConverterOptionString.read(from: &buf), 
+                effectsJson: FfiConverterSequenceString.read(from: &buf), 
+                refusedCode: FfiConverterOptionString.read(from: &buf), 
+                diagnostics: FfiConverterSequenceTypeFinding.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EngineReply, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterSequenceTypeHttpHeader.write(value.headers, into: &buf)
+        FfiConverterData.write(value.body, into: &buf)
+        FfiConverterOptionTypeHttpRequest.write(value.tokenRequest, into: &buf)
+        FfiConverterOptionString.write(value.delegatedJson, into: &buf)
+        FfiConverterOptionString.write(value.enrollmentJson, into: &buf)
+        FfiConverterSequenceString.write(value.effectsJson, into: &buf)
+        FfiConverterOptionString.write(value.refusedCode, into: &buf)
+        FfiConverterSequenceTypeFinding.write(value.diagnostics, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEngineReply_lift(_ buf: RustBuffer) throws -> EngineReply {
+    return try FfiConverterTypeEngineReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEngineReply_lower(_ value: EngineReply) -> RustBuffer {
+    return FfiConverterTypeEngineReply.lower(value)
 }
 
 
@@ -2206,6 +2647,122 @@ public func FfiConverterTypeFlowStep_lift(_ buf: RustBuffer) throws -> FlowStep 
 #endif
 public func FfiConverterTypeFlowStep_lower(_ value: FlowStep) -> RustBuffer {
     return FfiConverterTypeFlowStep.lower(value)
+}
+
+
+public struct HttpHeader: Equatable, Hashable {
+    public var name: String
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HttpHeader: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHttpHeader: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HttpHeader {
+        return
+            try HttpHeader(
+                name: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HttpHeader, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHttpHeader_lift(_ buf: RustBuffer) throws -> HttpHeader {
+    return try FfiConverterTypeHttpHeader.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHttpHeader_lower(_ value: HttpHeader) -> RustBuffer {
+    return FfiConverterTypeHttpHeader.lower(value)
+}
+
+
+public struct HttpRequest: Equatable, Hashable {
+    public var method: String
+    public var url: String
+    public var headers: [HttpHeader]
+    public var body: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(method: String, url: String, headers: [HttpHeader] = [], body: Data = Data([])) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HttpRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHttpRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HttpRequest {
+        return
+            try HttpRequest(
+                method: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                headers: FfiConverterSequenceTypeHttpHeader.read(from: &buf), 
+                body: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HttpRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterSequenceTypeHttpHeader.write(value.headers, into: &buf)
+        FfiConverterData.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHttpRequest_lift(_ buf: RustBuffer) throws -> HttpRequest {
+    return try FfiConverterTypeHttpRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHttpRequest_lower(_ value: HttpRequest) -> RustBuffer {
+    return FfiConverterTypeHttpRequest.lower(value)
 }
 
 
@@ -2606,6 +3163,64 @@ public func FfiConverterTypeProfileInfo_lift(_ buf: RustBuffer) throws -> Profil
 #endif
 public func FfiConverterTypeProfileInfo_lower(_ value: ProfileInfo) -> RustBuffer {
     return FfiConverterTypeProfileInfo.lower(value)
+}
+
+
+public struct RouteInfo: Equatable, Hashable {
+    public var route: String
+    public var lookup: String
+    public var lookupValue: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(route: String, lookup: String, lookupValue: String?) {
+        self.route = route
+        self.lookup = lookup
+        self.lookupValue = lookupValue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RouteInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRouteInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RouteInfo {
+        return
+            try RouteInfo(
+                route: FfiConverterString.read(from: &buf), 
+                lookup: FfiConverterString.read(from: &buf), 
+                lookupValue: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RouteInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.route, into: &buf)
+        FfiConverterString.write(value.lookup, into: &buf)
+        FfiConverterOptionString.write(value.lookupValue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouteInfo_lift(_ buf: RustBuffer) throws -> RouteInfo {
+    return try FfiConverterTypeRouteInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouteInfo_lower(_ value: RouteInfo) -> RustBuffer {
+    return FfiConverterTypeRouteInfo.lower(value)
 }
 
 
@@ -3514,6 +4129,30 @@ fileprivate struct FfiConverterOptionTypeFinding: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeHttpRequest: FfiConverterRustBuffer {
+    typealias SwiftType = HttpRequest?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHttpRequest.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHttpRequest.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeMdmInfo: FfiConverterRustBuffer {
     typealias SwiftType = MdmInfo?
 
@@ -3605,6 +4244,31 @@ fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeFinding.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeHttpHeader: FfiConverterRustBuffer {
+    typealias SwiftType = [HttpHeader]
+
+    public static func write(_ value: [HttpHeader], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHttpHeader.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HttpHeader] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HttpHeader]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHttpHeader.read(from: &buf))
         }
         return seq
     }
@@ -3838,6 +4502,17 @@ public func parseCertificates(data: Data)throws  -> [Data]  {
 })
 }
 /**
+ * Reads a check-in body (XML or binary plist) into its message type, device and fields.
+ */
+public func parseCheckin(body: Data)throws  -> CheckinInfo  {
+    return try  FfiConverterTypeCheckinInfo_lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_func_parse_checkin(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
  * Checks a local account name against the platform's rules; throws `FLOW211` when broken.
  */
 public func validateAccountName(os: String, name: String)throws   {try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
@@ -3870,6 +4545,21 @@ public func validatePin(pin: String, minLength: UInt8 = UInt8(6), maxLength: UIn
         FfiConverterUInt8.lower(minLength),
         FfiConverterUInt8.lower(maxLength),
         FfiConverterBool.lower(digitsOnly),uniffiCallStatus
+    )
+})
+}
+/**
+ * Verifies an `Mdm-Signature` header value over `body` against the device-identity CA
+ * (PEM or DER) at `at` (RFC 3339, default now); returns the signer's subject.
+ */
+public func verifyMdmSignature(body: Data, signatureHeader: String, anchors: Data, at: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
+        uniffiCallStatus in
+    uniffi_enrollkit_ffi_fn_func_verify_mdm_signature(
+        FfiConverterData.lower(body),
+        FfiConverterString.lower(signatureHeader),
+        FfiConverterData.lower(anchors),
+        FfiConverterOptionString.lower(at),uniffiCallStatus
     )
 })
 }
@@ -3972,6 +4662,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_enrollkit_ffi_checksum_func_parse_certificates() != 12787) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_enrollkit_ffi_checksum_func_parse_checkin() != 57879) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_enrollkit_ffi_checksum_func_validate_account_name() != 29146) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3979,6 +4672,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_enrollkit_ffi_checksum_func_validate_pin() != 3668) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_func_verify_mdm_signature() != 3689) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_enrollkit_ffi_checksum_func_web_flow_handle() != 20893) {
@@ -3993,7 +4689,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_enrollkit_ffi_checksum_func_web_flow_status() != 38762) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_enrollkit_ffi_checksum_method_enrollkiterror_area() != 7005) {
+    if (uniffi_enrollkit_ffi_checksum_method_enrollkiterror_area() != 45067) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_enrollkit_ffi_checksum_method_enrollkiterror_code() != 36504) {
@@ -4035,6 +4731,27 @@ private let initializationResult: InitializationResult = {
     if (uniffi_enrollkit_ffi_checksum_method_profile_to_xml() != 9566) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_enrollkit_ffi_checksum_method_protocolengine_complete_sign_in() != 22151) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_method_protocolengine_expire() != 33630) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_method_protocolengine_handle() != 39132) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_method_protocolengine_portal_view() != 36705) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_method_protocolengine_redeem_identity_challenge() != 18397) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_method_protocolengine_route() != 59975) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_method_protocolengine_verify_sign_in() != 60359) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_enrollkit_ffi_checksum_method_signer_sign() != 3734) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4051,6 +4768,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_enrollkit_ffi_checksum_constructor_profile_read() != 26929) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_enrollkit_ffi_checksum_constructor_protocolengine_new() != 16077) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_enrollkit_ffi_checksum_constructor_signer_new() != 56102) {

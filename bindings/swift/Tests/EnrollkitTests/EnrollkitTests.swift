@@ -211,4 +211,83 @@ final class EnrollkitTests: XCTestCase {
         XCTAssertEqual(try checkInstall(profile: mine, installed: [mine], options: ios).replaces, "com.example.enroll")
         XCTAssertThrowsError(try lintProfile(data: mine, options: LintOptions(platform: "amiga")))
     }
+
+    // A detached signature made by the OpenSSL CLI: the shape of a device's Mdm-Signature.
+    func opensslDetached(_ body: Data) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try body.write(to: dir.appendingPathComponent("body"))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["openssl", "cms", "-sign", "-binary", "-outform", "DER", "-in", "body",
+                       "-signer", fixtures.appendingPathComponent("signer-p256.pem").path,
+                       "-inkey", fixtures.appendingPathComponent("signer-p256.key").path, "-out", "sig.der"]
+        p.currentDirectoryURL = dir
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        return try Data(contentsOf: dir.appendingPathComponent("sig.der")).base64EncodedString()
+    }
+
+    let engineSettings = """
+    {"base_url": "https://enroll.example.com/",
+     "profile": {"identifier": "com.example.enroll", "organization": "Example Corp",
+       "topic": "com.apple.mgmt.External.2f9c1c7e", "mdm_base_url": "https://enroll.example.com/mdm",
+       "identity": {"kind": "scep", "url": "https://enroll.example.com/scep"}},
+     "portal": {"ownership": "personal"},
+     "oidc": {"issuer": "https://login.example.com", "client_id": "enrollkit",
+       "authorization_endpoint": "https://login.example.com/authorize",
+       "token_endpoint": "https://login.example.com/token",
+       "redirect_uri": "https://enroll.example.com/oidc/callback"},
+     "account_driven": {"domains": ["example.com"]},
+     "secret_key": "binding-tests-secret-key-0123456789abcdef"}
+    """
+
+    func testParseAndVerifyCheckins() throws {
+        let body = Data("<plist><dict><key>MessageType</key><string>CheckOut</string><key>Topic</key><string>t</string><key>UDID</key><string>U-1</string></dict></plist>".utf8)
+        let info = try parseCheckin(body: body)
+        XCTAssertEqual([info.messageType, info.deviceKind, info.deviceId], ["CheckOut", "udid", "U-1"])
+        XCTAssertThrowsError(try parseCheckin(body: Data("nope".utf8))) { error in
+            XCTAssertEqual((error as? EnrollkitError)?.code(), "PROT002")
+            XCTAssertEqual((error as? EnrollkitError)?.area(), "protocol")
+        }
+        let header = try opensslDetached(body)
+        let subject = try verifyMdmSignature(body: body, signatureHeader: header, anchors: fixture("ca.pem"))
+        XCTAssertTrue(subject.contains("CN="))
+        XCTAssertThrowsError(try verifyMdmSignature(body: Data("other".utf8), signatureHeader: header, anchors: fixture("ca.pem"))) { error in
+            XCTAssertEqual((error as? EnrollkitError)?.code(), "PROT007")
+        }
+    }
+
+    func testProtocolEngineRoutesAndHandles() throws {
+        let engine = try ProtocolEngine(settingsJson: engineSettings, signerKey: fixture("signer-p256.key"),
+                                        signerCertificate: fixture("signer-p256.pem"),
+                                        deviceIdentityCa: fixture("ca.pem"), attestationCa: fixture("ca.pem"))
+        let now = "2030-01-01T00:00:00Z"
+        let wk = HttpRequest(method: "GET", url: "https://example.com/.well-known/com.apple.remotemanagement?user-identifier=dana%40example.com")
+        let route = try engine.route(request: wk)
+        XCTAssertEqual([route.route, route.lookup], ["well_known", "none"])
+        let reply = try engine.handle(request: wk, now: now)
+        XCTAssertEqual(reply.status, 200)
+        let doc = try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
+        let servers = doc?["Servers"] as? [[String: Any]]
+        XCTAssertEqual(servers?.first?["BaseURL"] as? String, "https://enroll.example.com/account/enroll")
+
+        let signed = try Signer(identity: p256Identity()).sign(content: Data("<plist><dict><key>PRODUCT</key><string>iPhone17,1</string></dict></plist>".utf8), signingTime: verifyTime)
+        let post = HttpRequest(method: "POST", url: "https://enroll.example.com/account/enroll",
+                               headers: [HttpHeader(name: "content-type", value: "application/pkcs7-signature")], body: signed)
+        let challenge = try engine.handle(request: post, now: now)
+        XCTAssertEqual(challenge.status, 401)
+        XCTAssertTrue(challenge.headers.contains { $0.name == "www-authenticate" && $0.value.contains("apple-as-web") })
+        XCTAssertNil(challenge.enrollmentJson)
+
+        let unknown = HttpRequest(method: "PUT", url: "https://enroll.example.com/mdm/checkin/5b8c2f0e-1d3a-4e6b-9c7d-8e9f0a1b2c3d", body: Data("<plist/>".utf8))
+        let refused = try engine.handle(request: unknown, now: now)
+        XCTAssertEqual(refused.status, 403)
+        XCTAssertEqual(refused.refusedCode, "PROT009")
+        XCTAssertThrowsError(try engine.handle(request: unknown, enrollmentJson: "{not json", now: now)) { error in
+            XCTAssertEqual((error as? EnrollkitError)?.code(), "ARG001")
+        }
+    }
 }

@@ -129,7 +129,7 @@ pub fn simulate(demo: &mut Demo) -> Result<(), CliError> {
     let now = SystemTime::now();
     let secs = now
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map_err(|e| broken(e))?
+        .map_err(broken)?
         .as_secs();
     let t0 =
         Timestamp::from_unix(i64::try_from(secs).unwrap_or(0)).ok_or_else(|| broken("clock"))?;
@@ -172,7 +172,7 @@ pub fn simulate(demo: &mut Demo) -> Result<(), CliError> {
     let r = host.send(iphone.well_known_request("dana.lee@example.com"), at(0));
     show(demo, "GET /.well-known/com.apple.remotemanagement", &r)?;
     expect(&r, 200, ".well-known")?;
-    let base: serde_json::Value = serde_json::from_slice(r.body()).map_err(|e| broken(e))?;
+    let base: serde_json::Value = serde_json::from_slice(r.body()).map_err(broken)?;
     let base = base["Servers"][0]["BaseURL"]
         .as_str()
         .unwrap_or_default()

@@ -125,11 +125,13 @@ fn installed(p: ProfilePending, at: Timestamp, observed_authenticate: bool) -> S
 impl Authenticated {
     pub(super) fn on(self, settings: &PortalSettings, at: Timestamp, event: WebEvent) -> Step {
         match event {
-            WebEvent::ProfileDownloaded { authorization } => {
-                download(settings, self.session, at, authorization.as_ref(), |session| {
-                    WebState::Authenticated(Authenticated { session })
-                })
-            }
+            WebEvent::ProfileDownloaded { authorization } => download(
+                settings,
+                self.session,
+                at,
+                authorization.as_ref(),
+                |session| WebState::Authenticated(Authenticated { session }),
+            ),
             other => reject(WebState::Authenticated(self), &other),
         }
     }

@@ -182,7 +182,9 @@ impl WebEnrollment {
                 },
             ),
             WebState::AwaitingCheckIn(_) => (None, "Wait for the device to check in.".to_owned()),
-            WebState::SentToSettings(_) => (None, codes::SIGN_IN_UNDER_SETTINGS.remediation().to_owned()),
+            WebState::SentToSettings(_) => {
+                (None, codes::SIGN_IN_UNDER_SETTINGS.remediation().to_owned())
+            }
             WebState::Enrolled(_) => (None, "Nothing: the device is enrolled.".to_owned()),
             WebState::Failed(f) => (None, f.failure.remediation().to_owned()),
         };

@@ -72,9 +72,13 @@ impl AwaitingSignIn {
                     let d = codes::AUTHENTICATION_REQUIRED.diagnostic("event");
                     return Transition::rejected(WebState::AwaitingSignIn(self), d);
                 }
-                download(settings, self.session, at, authorization.as_ref(), |session| {
-                    WebState::AwaitingSignIn(AwaitingSignIn { session })
-                })
+                download(
+                    settings,
+                    self.session,
+                    at,
+                    authorization.as_ref(),
+                    |session| WebState::AwaitingSignIn(AwaitingSignIn { session }),
+                )
             }
             other => reject(WebState::AwaitingSignIn(self), &other),
         }

@@ -412,6 +412,56 @@ RustBuffer uniffi_enrollkit_ffi_fn_method_profile_to_binary(uint64_t ptr, RustCa
 RustBuffer uniffi_enrollkit_ffi_fn_method_profile_to_xml(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_CLONE_PROTOCOLENGINE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_CLONE_PROTOCOLENGINE
+uint64_t uniffi_enrollkit_ffi_fn_clone_protocolengine(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FREE_PROTOCOLENGINE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FREE_PROTOCOLENGINE
+void uniffi_enrollkit_ffi_fn_free_protocolengine(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_CONSTRUCTOR_PROTOCOLENGINE_NEW
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_CONSTRUCTOR_PROTOCOLENGINE_NEW
+uint64_t uniffi_enrollkit_ffi_fn_constructor_protocolengine_new(RustBuffer settings_json, RustBuffer signer_key, RustBuffer signer_certificate, RustBuffer device_identity_ca, RustBuffer attestation_ca, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_COMPLETE_SIGN_IN
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_COMPLETE_SIGN_IN
+RustBuffer uniffi_enrollkit_ffi_fn_method_protocolengine_complete_sign_in(uint64_t ptr, RustBuffer enrollment_json, RustBuffer verified_json, RustBuffer directory_user_json, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_EXPIRE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_EXPIRE
+RustBuffer uniffi_enrollkit_ffi_fn_method_protocolengine_expire(uint64_t ptr, RustBuffer enrollment_json, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_HANDLE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_HANDLE
+RustBuffer uniffi_enrollkit_ffi_fn_method_protocolengine_handle(uint64_t ptr, RustBuffer request, RustBuffer enrollment_json, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_PORTAL_VIEW
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_PORTAL_VIEW
+RustBuffer uniffi_enrollkit_ffi_fn_method_protocolengine_portal_view(uint64_t ptr, RustBuffer enrollment_json, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_REDEEM_IDENTITY_CHALLENGE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_REDEEM_IDENTITY_CHALLENGE
+RustBuffer uniffi_enrollkit_ffi_fn_method_protocolengine_redeem_identity_challenge(uint64_t ptr, RustBuffer enrollment_json, RustBuffer challenge, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_ROUTE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_ROUTE
+RustBuffer uniffi_enrollkit_ffi_fn_method_protocolengine_route(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_VERIFY_SIGN_IN
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_METHOD_PROTOCOLENGINE_VERIFY_SIGN_IN
+RustBuffer uniffi_enrollkit_ffi_fn_method_protocolengine_verify_sign_in(uint64_t ptr, RustBuffer enrollment_json, RustBuffer callback, uint16_t token_status, RustBuffer token_body, RustBuffer jwks_json, RustBuffer now, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_CLONE_SIGNER
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_CLONE_SIGNER
 uint64_t uniffi_enrollkit_ffi_fn_clone_signer(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -512,6 +562,11 @@ RustBuffer uniffi_enrollkit_ffi_fn_func_login_flow_view(RustBuffer state_json, R
 RustBuffer uniffi_enrollkit_ffi_fn_func_parse_certificates(RustBuffer data, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_PARSE_CHECKIN
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_PARSE_CHECKIN
+RustBuffer uniffi_enrollkit_ffi_fn_func_parse_checkin(RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_VALIDATE_ACCOUNT_NAME
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_VALIDATE_ACCOUNT_NAME
 void uniffi_enrollkit_ffi_fn_func_validate_account_name(RustBuffer os, RustBuffer name, RustCallStatus *_Nonnull out_status
@@ -525,6 +580,11 @@ RustBuffer uniffi_enrollkit_ffi_fn_func_validate_answer_file(RustBuffer xml, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_VALIDATE_PIN
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_VALIDATE_PIN
 RustBuffer uniffi_enrollkit_ffi_fn_func_validate_pin(RustBuffer pin, uint8_t min_length, uint8_t max_length, int8_t digits_only, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_VERIFY_MDM_SIGNATURE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_VERIFY_MDM_SIGNATURE
+RustBuffer uniffi_enrollkit_ffi_fn_func_verify_mdm_signature(RustBuffer body, RustBuffer signature_header, RustBuffer anchors, RustBuffer at, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_WEB_FLOW_HANDLE
@@ -880,6 +940,12 @@ uint16_t uniffi_enrollkit_ffi_checksum_func_parse_certificates(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_PARSE_CHECKIN
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_PARSE_CHECKIN
+uint16_t uniffi_enrollkit_ffi_checksum_func_parse_checkin(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_VALIDATE_ACCOUNT_NAME
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_VALIDATE_ACCOUNT_NAME
 uint16_t uniffi_enrollkit_ffi_checksum_func_validate_account_name(void
@@ -895,6 +961,12 @@ uint16_t uniffi_enrollkit_ffi_checksum_func_validate_answer_file(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_VALIDATE_PIN
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_VALIDATE_PIN
 uint16_t uniffi_enrollkit_ffi_checksum_func_validate_pin(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_VERIFY_MDM_SIGNATURE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_FUNC_VERIFY_MDM_SIGNATURE
+uint16_t uniffi_enrollkit_ffi_checksum_func_verify_mdm_signature(void
     
 );
 #endif
@@ -1006,6 +1078,48 @@ uint16_t uniffi_enrollkit_ffi_checksum_method_profile_to_xml(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_COMPLETE_SIGN_IN
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_COMPLETE_SIGN_IN
+uint16_t uniffi_enrollkit_ffi_checksum_method_protocolengine_complete_sign_in(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_EXPIRE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_EXPIRE
+uint16_t uniffi_enrollkit_ffi_checksum_method_protocolengine_expire(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_HANDLE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_HANDLE
+uint16_t uniffi_enrollkit_ffi_checksum_method_protocolengine_handle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_PORTAL_VIEW
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_PORTAL_VIEW
+uint16_t uniffi_enrollkit_ffi_checksum_method_protocolengine_portal_view(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_REDEEM_IDENTITY_CHALLENGE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_REDEEM_IDENTITY_CHALLENGE
+uint16_t uniffi_enrollkit_ffi_checksum_method_protocolengine_redeem_identity_challenge(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_ROUTE
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_ROUTE
+uint16_t uniffi_enrollkit_ffi_checksum_method_protocolengine_route(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_VERIFY_SIGN_IN
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_PROTOCOLENGINE_VERIFY_SIGN_IN
+uint16_t uniffi_enrollkit_ffi_checksum_method_protocolengine_verify_sign_in(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_SIGNER_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_METHOD_SIGNER_SIGN
 uint16_t uniffi_enrollkit_ffi_checksum_method_signer_sign(void
@@ -1039,6 +1153,12 @@ uint16_t uniffi_enrollkit_ffi_checksum_constructor_identity_from_pkcs12(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_CONSTRUCTOR_PROFILE_READ
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_CONSTRUCTOR_PROFILE_READ
 uint16_t uniffi_enrollkit_ffi_checksum_constructor_profile_read(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_CONSTRUCTOR_PROTOCOLENGINE_NEW
+#define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_CHECKSUM_CONSTRUCTOR_PROTOCOLENGINE_NEW
+uint16_t uniffi_enrollkit_ffi_checksum_constructor_protocolengine_new(void
     
 );
 #endif

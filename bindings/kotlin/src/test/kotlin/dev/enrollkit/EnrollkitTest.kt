@@ -229,4 +229,72 @@ class EnrollkitTest {
         val e = assertThrows<EnrollkitException> { lintProfile(mine, LintOptions(platform = "amiga")) }
         assertEquals("ARG002", e.code())
     }
+
+    // A detached signature made by the OpenSSL CLI: the shape of a device's Mdm-Signature.
+    private fun opensslDetached(body: ByteArray): String {
+        val dir = kotlin.io.path.createTempDirectory("enrollkit-kt").toFile()
+        File(dir, "body").writeBytes(body)
+        val p = ProcessBuilder(
+            "openssl", "cms", "-sign", "-binary", "-outform", "DER", "-in", "body",
+            "-signer", File(fixtures, "signer-p256.pem").path, "-inkey", File(fixtures, "signer-p256.key").path,
+            "-out", "sig.der",
+        ).directory(dir).redirectErrorStream(true).start()
+        assertEquals(0, p.waitFor(), String(p.inputStream.readBytes()))
+        return Base64.getEncoder().encodeToString(File(dir, "sig.der").readBytes()).also { dir.deleteRecursively() }
+    }
+
+    private val engineSettings = """{
+        "base_url": "https://enroll.example.com/",
+        "profile": {"identifier": "com.example.enroll", "organization": "Example Corp",
+          "topic": "com.apple.mgmt.External.2f9c1c7e", "mdm_base_url": "https://enroll.example.com/mdm",
+          "identity": {"kind": "scep", "url": "https://enroll.example.com/scep"}},
+        "portal": {"ownership": "personal"},
+        "oidc": {"issuer": "https://login.example.com", "client_id": "enrollkit",
+          "authorization_endpoint": "https://login.example.com/authorize",
+          "token_endpoint": "https://login.example.com/token",
+          "redirect_uri": "https://enroll.example.com/oidc/callback"},
+        "account_driven": {"domains": ["example.com"]},
+        "secret_key": "binding-tests-secret-key-0123456789abcdef"
+    }"""
+
+    @Test
+    fun parseAndVerifyCheckins() {
+        val body = "<plist><dict><key>MessageType</key><string>CheckOut</string><key>Topic</key><string>t</string><key>UDID</key><string>U-1</string></dict></plist>".toByteArray()
+        val info = parseCheckin(body)
+        assertEquals(listOf("CheckOut", "udid", "U-1"), listOf(info.messageType, info.deviceKind, info.deviceId))
+        val e = assertThrows<EnrollkitException> { parseCheckin("nope".toByteArray()) }
+        assertEquals(listOf("PROT002", "protocol"), listOf(e.code(), e.area()))
+        val header = opensslDetached(body)
+        val subject = verifyMdmSignature(body, header, fixture("ca.pem"), null)
+        assertTrue(subject.contains("CN="), subject)
+        val bad = assertThrows<EnrollkitException> { verifyMdmSignature("other".toByteArray(), header, fixture("ca.pem"), null) }
+        assertEquals("PROT007", bad.code())
+    }
+
+    @Test
+    fun protocolEngineRoutesAndHandles() {
+        val engine = ProtocolEngine(engineSettings, fixture("signer-p256.key"), fixture("signer-p256.pem"), fixture("ca.pem"), fixture("ca.pem"))
+        val now = "2030-01-01T00:00:00Z"
+        val wk = HttpRequest("GET", "https://example.com/.well-known/com.apple.remotemanagement?user-identifier=dana%40example.com", emptyList(), ByteArray(0))
+        val route = engine.route(wk)
+        assertEquals(listOf("well_known", "none"), listOf(route.route, route.lookup))
+        val reply = engine.handle(wk, null, now)
+        assertEquals(200, reply.status.toInt())
+        val doc = org.json.JSONObject(String(reply.body))
+        assertEquals("https://enroll.example.com/account/enroll", doc.getJSONArray("Servers").getJSONObject(0).getString("BaseURL"))
+
+        val signed = Signer(p256Identity()).sign("<plist><dict><key>PRODUCT</key><string>iPhone17,1</string></dict></plist>".toByteArray(), verifyTime)
+        val post = HttpRequest("POST", "https://enroll.example.com/account/enroll", listOf(HttpHeader("content-type", "application/pkcs7-signature")), signed)
+        val challenge = engine.handle(post, null, now)
+        assertEquals(401, challenge.status.toInt())
+        assertTrue(challenge.headers.any { it.name == "www-authenticate" && it.value.contains("apple-as-web") })
+        assertNull(challenge.enrollmentJson)
+
+        val unknown = HttpRequest("PUT", "https://enroll.example.com/mdm/checkin/5b8c2f0e-1d3a-4e6b-9c7d-8e9f0a1b2c3d", emptyList(), "<plist/>".toByteArray())
+        val refused = engine.handle(unknown, null, now)
+        assertEquals(listOf(403, "PROT009"), listOf(refused.status.toInt(), refused.refusedCode))
+        assertEquals("com.apple.unrecognized.device", org.json.JSONObject(String(refused.body)).getString("code"))
+        val e = assertThrows<EnrollkitException> { engine.handle(unknown, "{not json", now) }
+        assertEquals("ARG001", e.code())
+    }
 }
