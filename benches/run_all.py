@@ -5,6 +5,7 @@ Reuses the per-area scripts (each runs its peers in the same run):
   benches/cms_compare.py      sign/verify vs `openssl speed` and Python cryptography (issue 3)
   benches/plist_compare.py    parse/serialize vs Python plistlib and Go howett.net/plist
   benches/lint_compare.py     lint throughput next to plistlib (issue 4)
+  benches/engine_compare.py   check-in handling and per-enrollment profiles vs `openssl speed` (issue 13)
   cargo bench --bench install install-check cost at 10 / 1,000 / 100,000 payloads (issue 4)
   benches/go (plistbench)     Go crypto/ecdsa P-256 sign/verify next to enrollkit's CMS P-256
   benches/python_overhead.py  Python binding overhead (issue 7), when present
@@ -190,6 +191,23 @@ def main():
                       growth <= 100 * 1.2, f"{growth:.1f}x instructions for 100x payloads" + (f"; wall {big / small:.0f}x" if small and big else "")))
     else:
         goals.append(("4", "install-check cost grows no worse than linearly", None, "valgrind not available"))
+
+    # --- the protocol engine (issue 13) ---
+    code, out, err = sh([sys.executable, "benches/engine_compare.py", "--seconds", secs, "--repeat", "3"])
+    sections.append(("Protocol engine (benches/engine_compare.py)", out or err[-2000:]))
+    seen = False
+    for line in out.splitlines():
+        mm = re.match(r"^(.{34}) +([\d.]+)  (.{18}) +([\d.]+) +([\d.]+)(?: +(>=[\d.]+)\s+(yes|NO))?\s*$", line)
+        if mm:
+            seen = True
+            op, peer = mm.group(1).strip(), mm.group(3).strip()
+            row = (op, float(mm.group(2)), peer, float(mm.group(4)), float(mm.group(5)))
+            ratios.append(row)
+            if mm.group(6):
+                target = float(mm.group(6)[2:])
+                goals.append(("13", f"{op}: >= {target:g}x {peer}", row[4] >= target, f"{row[4]:.2f}x"))
+    if not seen:
+        goals.append(("13", "engine throughput ratios", None, f"engine_compare.py failed (exit {code})"))
 
     # --- Python binding overhead (issue 7) ---
     overhead = os.path.join(BENCHES, "python_overhead.py")

@@ -3,6 +3,8 @@
 // Test helpers: a failure to run an oracle is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod rate;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -89,7 +89,7 @@ pub fn verify_mdm_signature(
         anchors(anchors_pem)?,
         at,
     )?;
-    Ok(signer.subject)
+    Ok(signer.subject())
 }
 
 /// One HTTP header.

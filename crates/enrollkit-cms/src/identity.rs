@@ -526,6 +526,31 @@ fn pkcs12_reason(e: &p12_keystore::error::Error) -> String {
     }
 }
 
+/// The subject's common names (`CN`, OID 2.5.4.3) of a DER certificate, in order; empty if
+/// unparsable. Cheaper than [`certificate_subject`]: no name formatting.
+pub fn certificate_common_names(cert_der: &[u8]) -> Vec<String> {
+    const CN: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("2.5.4.3");
+    let Ok(cert) = x509_cert::Certificate::from_der(cert_der) else {
+        return Vec::new();
+    };
+    cert.tbs_certificate()
+        .subject()
+        .iter()
+        .filter(|atv| atv.oid == CN)
+        .filter_map(|atv| {
+            atv.value
+                .decode_as::<der::asn1::Utf8StringRef<'_>>()
+                .map(|s| s.as_str().to_owned())
+                .or_else(|_| {
+                    atv.value
+                        .decode_as::<der::asn1::PrintableStringRef<'_>>()
+                        .map(|s| s.as_str().to_owned())
+                })
+                .ok()
+        })
+        .collect()
+}
+
 /// The subject of a DER certificate as an RFC 4514 string, for display (`None` if unparsable).
 pub fn certificate_subject(cert_der: &[u8]) -> Option<String> {
     x509_cert::Certificate::from_der(cert_der)

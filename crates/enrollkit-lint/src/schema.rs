@@ -271,14 +271,9 @@ impl KeySpec {
     }
 }
 
-fn compiled_formats() -> &'static [Option<regex_lite::Regex>] {
-    static CELL: OnceLock<Vec<Option<regex_lite::Regex>>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        FORMATS
-            .iter()
-            .map(|p| regex_lite::Regex::new(p).ok())
-            .collect()
-    })
+fn compiled_formats() -> &'static [Option<regex::Regex>] {
+    static CELL: OnceLock<Vec<Option<regex::Regex>>> = OnceLock::new();
+    CELL.get_or_init(|| FORMATS.iter().map(|p| regex::Regex::new(p).ok()).collect())
 }
 
 fn key_set(index: Option<u16>) -> impl Iterator<Item = &'static KeySpec> + 'static {

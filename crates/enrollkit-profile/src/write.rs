@@ -57,9 +57,41 @@ fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
+/// Whether XML 1.0 can carry every character of `s` (printable ASCII checked bytewise first).
+fn xml_text(s: &str) -> bool {
+    s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+        || s.chars().all(xml_char)
+}
+
+/// Whether XML 1.0 can carry every string (key or value) of `value`; allocates nothing, so
+/// the common case costs one pass over the strings.
+fn all_xml_text(value: &Value) -> bool {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::String(s) if !xml_text(s) => return false,
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Dictionary(dict) => {
+                for (key, item) in dict {
+                    if !xml_text(key) {
+                        return false;
+                    }
+                    stack.push(item);
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
 /// The key path and character of the first string (key or value) XML 1.0 cannot carry.
 /// Apple's tools and plist write such characters raw, which yields a file no XML parser reads.
 fn first_non_xml_char(value: &Value) -> Option<(String, char)> {
+    if all_xml_text(value) {
+        return None;
+    }
     let mut stack = vec![(String::from("<top>"), value)];
     while let Some((path, value)) = stack.pop() {
         match value {

@@ -240,7 +240,8 @@ pub fn build_profile(
     let challenge_secret = entropy.token();
     let namespace = entropy.uuid();
     let mut profile = assemble(settings, &request, &challenge_secret, namespace)?;
-    let findings = lint_for_device(&profile, &request.context)?;
+    let mut value = profile.to_value();
+    let findings = lint_for_device(&value, &request.context)?;
     if let Some(recipient) = request.encrypt_to {
         enrollkit_profile::crypto::encrypt_payload_content(
             &mut profile,
@@ -254,9 +255,13 @@ pub fn build_profile(
                 format!("encrypting the profile to the device: {e}"),
             )
         })?;
+        value = profile.to_value();
     }
-    let signing_time = system_time(request.now);
-    let bytes = enrollkit_profile::crypto::sign_profile(&profile, signer, signing_time)
+    // The value linted is the value signed (one conversion, one serialization).
+    let xml = enrollkit_profile::xml_bytes(&value)
+        .map_err(|e| ProtocolError::new(codes::SIGNING_FAILED, e.to_string()))?;
+    let bytes = signer
+        .sign(&xml, system_time(request.now))
         .map_err(|e| ProtocolError::new(codes::SIGNING_FAILED, e.to_string()))?;
     let mut payload_uuids: Vec<String> = profile.uuid.iter().cloned().collect();
     payload_uuids.extend(
@@ -376,10 +381,10 @@ fn assemble(
 /// Lints the profile for the device; any finding of error severity means the device would
 /// reject it, so it is refused here.
 fn lint_for_device(
-    profile: &Profile,
+    value: &enrollkit_profile::plist::Value,
     context: &LintContext,
 ) -> Result<Vec<Diagnostic>, ProtocolError> {
-    let findings = enrollkit_lint::lint_value(&profile.to_value(), context);
+    let findings = enrollkit_lint::lint_value(value, context);
     let (errors, rest): (Vec<_>, Vec<_>) = findings
         .into_iter()
         .partition(|d| d.severity == Severity::Error);

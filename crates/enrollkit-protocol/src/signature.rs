@@ -30,8 +30,6 @@ pub const MAX_SIGNED_BODY_BYTES: usize = 256 * 1024;
 /// The certificate a device signed with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceSigner {
-    /// RFC 4514 subject.
-    pub subject: String,
     /// SHA-256 of the DER certificate, lowercase hex: how the engine remembers a device identity.
     pub fingerprint: String,
     /// The DER certificate.
@@ -42,20 +40,32 @@ pub struct DeviceSigner {
 impl DeviceSigner {
     fn from_der(der: Vec<u8>) -> Self {
         DeviceSigner {
-            subject: enrollkit_cms::certificate_subject(&der)
-                .unwrap_or_else(|| "<unparsable certificate>".into()),
             fingerprint: fingerprint(&der),
             certificate: der,
         }
+    }
+
+    /// The RFC 4514 subject (formatted on demand: check-ins do not need it).
+    pub fn subject(&self) -> String {
+        enrollkit_cms::certificate_subject(&self.certificate)
+            .unwrap_or_else(|| "<unparsable certificate>".into())
+    }
+
+    /// The subject's common names.
+    pub fn common_names(&self) -> Vec<String> {
+        enrollkit_cms::certificate_common_names(&self.certificate)
     }
 }
 
 /// Lowercase hex SHA-256 of a certificate.
 pub fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in Sha256::digest(der) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// Decodes a base64 header value (whitespace and line breaks allowed, as some clients fold it).
@@ -69,12 +79,17 @@ fn decode_header(name: &str, value: &[u8], limit: usize) -> Result<Vec<u8>, Prot
             ),
         ));
     }
-    let compact: Vec<u8> = value
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    BASE64.decode(&compact).map_err(|e| {
+    let decoded = if value.iter().any(u8::is_ascii_whitespace) {
+        let compact: Vec<u8> = value
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        BASE64.decode(&compact)
+    } else {
+        BASE64.decode(value)
+    };
+    decoded.map_err(|e| {
         ProtocolError::new(
             codes::SIGNATURE_INVALID,
             format!("the {name} header is not base64: {e}"),

@@ -809,6 +809,17 @@ impl<'e> InMemoryHost<'e> {
         ca: &ThrowawayCa,
         now: Timestamp,
     ) -> Result<(), ProtocolError> {
+        self.scep_enroll_with(device, ca, KeyAlgorithm::Rsa { bits: 2048 }, now)
+    }
+
+    /// [`InMemoryHost::scep_enroll`] with another key algorithm (ACME issues P-256 keys).
+    pub fn scep_enroll_with(
+        &mut self,
+        device: &mut SimulatedDevice,
+        ca: &ThrowawayCa,
+        algorithm: KeyAlgorithm,
+        now: Timestamp,
+    ) -> Result<(), ProtocolError> {
         let installed = device
             .installed
             .clone()
@@ -827,11 +838,7 @@ impl<'e> InMemoryHost<'e> {
                 .redeem_identity_challenge(enrollment, &installed.challenge, now)?;
         self.enrollments.insert(redeemed.id.clone(), redeemed);
         let identity = ca
-            .issue(
-                &installed.subject_common_name,
-                "",
-                KeyAlgorithm::Rsa { bits: 2048 },
-            )
+            .issue(&installed.subject_common_name, "", algorithm)
             .map_err(signing_error)?;
         device.accept_identity(identity)
     }

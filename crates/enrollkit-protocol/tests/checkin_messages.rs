@@ -286,7 +286,7 @@ fn openssl_made_mdm_signatures_verify_and_a_flipped_byte_does_not() {
             base64::engine::general_purpose::STANDARD.encode(std::fs::read(d.join(&sig)).unwrap());
         let signer = verify_mdm_signature(header.as_bytes(), &body, &verifier, SystemTime::now())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(signer.subject.contains("CN=device"));
+        assert!(signer.subject().contains("CN=device"));
         let mut flipped = body.clone();
         flipped[body.len() / 2] ^= 0x20;
         let err = verify_mdm_signature(header.as_bytes(), &flipped, &verifier, SystemTime::now())

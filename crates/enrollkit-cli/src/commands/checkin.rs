@@ -85,7 +85,7 @@ pub fn run(args: Args) -> CliResult {
                 out,
                 "{}: Verified, signed by {}",
                 file.display(),
-                signer.subject
+                signer.subject()
             )?;
             out.finish()?;
             Ok(ExitCode::SUCCESS)

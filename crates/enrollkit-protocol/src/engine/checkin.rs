@@ -55,7 +55,7 @@ impl Engine {
                     system_time(now),
                 )
                 .map_err(|e| Box::new(Handled::refuse(e)))?;
-                if let Some(named) = named_enrollment(&signer.subject)
+                if let Some(named) = named_enrollment(&signer.common_names())
                     && named != enrollment.id
                 {
                     return Err(Box::new(Handled::refuse(ProtocolError::new(
@@ -331,10 +331,9 @@ impl Engine {
 
 /// The enrollment a device identity names in its subject (`CN=enrollment <id>`, as the
 /// profile's SCEP or ACME subject asks), when it names one.
-fn named_enrollment(subject: &str) -> Option<String> {
-    subject
-        .split(',')
-        .filter_map(|rdn| rdn.trim().strip_prefix("CN="))
+fn named_enrollment(common_names: &[String]) -> Option<String> {
+    common_names
+        .iter()
         .find_map(|cn| cn.strip_prefix("enrollment "))
         .map(|id| id.trim().to_owned())
 }
