@@ -8,9 +8,10 @@
 
 use std::time::{Duration, SystemTime};
 
+use der::Decode;
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, IsCa, KeyPair,
-    KeyUsagePurpose, RsaKeySize, SignatureAlgorithm as RcgenAlgorithm,
+    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, IsCa, Issuer,
+    KeyPair, KeyUsagePurpose, RsaKeySize, SignatureAlgorithm as RcgenAlgorithm,
 };
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -196,7 +197,8 @@ pub fn generate_throwaway_identity(
 /// # Ok(()) }
 /// ```
 pub struct ThrowawayCa {
-    issuer: CertifiedIssuer<'static, KeyPair>,
+    issuer: Issuer<'static, KeyPair>,
+    certificate: Vec<u8>,
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
 }
@@ -232,10 +234,37 @@ impl ThrowawayCa {
         params.not_after = not_after;
         params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let issuer =
-            CertifiedIssuer::self_signed(params, generate_key(algorithm)?).map_err(rcgen_error)?;
+        let key = generate_key(algorithm)?;
+        let certificate = params
+            .self_signed(&key)
+            .map_err(rcgen_error)?
+            .der()
+            .to_vec();
+        Ok(ThrowawayCa {
+            issuer: Issuer::new(params, key),
+            certificate,
+            not_before,
+            not_after,
+        })
+    }
+
+    /// A CA saved with [`ThrowawayCa::certificate_pem`] and [`ThrowawayCa::key_pem`]: the
+    /// certificates it issues are valid for the CA's own validity period.
+    pub fn from_pem(certificate_pem: &str, key_pem: &str) -> Result<Self, CmsError> {
+        let der = crate::parse_certificates(certificate_pem.as_bytes())?
+            .into_iter()
+            .next()
+            .ok_or_else(|| CmsError::BadCertificate("no certificate in the CA file".into()))?;
+        let cert = x509_cert::Certificate::from_der(&der)
+            .map_err(|e| CmsError::BadCertificate(e.to_string()))?;
+        let validity = cert.tbs_certificate().validity();
+        let not_before = to_offset(validity.not_before.to_system_time())?;
+        let not_after = to_offset(validity.not_after.to_system_time())?;
+        let key = KeyPair::from_pem(key_pem).map_err(rcgen_error)?;
+        let issuer = Issuer::from_ca_cert_der(&der.clone().into(), key).map_err(rcgen_error)?;
         Ok(ThrowawayCa {
             issuer,
+            certificate: der,
             not_before,
             not_after,
         })
@@ -243,7 +272,17 @@ impl ThrowawayCa {
 
     /// The CA certificate (DER): the trust anchor for what it issues.
     pub fn certificate(&self) -> &[u8] {
-        self.issuer.der()
+        &self.certificate
+    }
+
+    /// The CA certificate as PEM.
+    pub fn certificate_pem(&self) -> Result<String, CmsError> {
+        certificate_pem(&self.certificate)
+    }
+
+    /// The CA's private key as PKCS#8 PEM (a throwaway: keep it with the test data).
+    pub fn key_pem(&self) -> String {
+        self.issuer.key().serialize_pem()
     }
 
     /// Issues a leaf identity (`CN=<common_name>[, O=<organization>]`, digitalSignature and
@@ -268,11 +307,7 @@ impl ThrowawayCa {
         let leaf = params.signed_by(&key, &self.issuer).map_err(rcgen_error)?;
         let pkcs8 = Zeroizing::new(key.serialize_der());
         let private = PrivateKey::from_pkcs8_der(&pkcs8)?;
-        SigningIdentity::new(
-            private,
-            leaf.der().to_vec(),
-            vec![self.issuer.der().to_vec()],
-        )
+        SigningIdentity::new(private, leaf.der().to_vec(), vec![self.certificate.clone()])
     }
 }
 
@@ -292,6 +327,22 @@ mod tests {
 
     fn at(secs: u64) -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn a_saved_ca_issues_what_its_saved_certificate_verifies() {
+        let ca =
+            ThrowawayCa::new("Saved CA", "enrollkit", at(T), DAY, KeyAlgorithm::EcP256).unwrap();
+        let again = ThrowawayCa::from_pem(&ca.certificate_pem().unwrap(), &ca.key_pem()).unwrap();
+        assert_eq!(again.certificate(), ca.certificate());
+        let leaf = again.issue("device", "", KeyAlgorithm::EcP256).unwrap();
+        let signed = sign(b"x", &leaf, SignOptions::default(), at(T + 60)).unwrap();
+        let anchors = TrustAnchors::new(vec![ca.certificate().to_vec()]).unwrap();
+        assert_eq!(
+            verify(&signed, &VerifyOptions::new(&anchors, at(T + 60))).verdict,
+            Verdict::Verified
+        );
+        assert!(ThrowawayCa::from_pem("not pem", &ca.key_pem()).is_err());
     }
 
     #[test]
