@@ -551,6 +551,14 @@ pub fn certificate_common_names(cert_der: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The dotted OID of the algorithm a DER certificate is signed with (`None` if unparsable),
+/// e.g. `1.2.840.10045.4.3.2` for ECDSA with SHA-256.
+pub fn certificate_signature_algorithm(cert_der: &[u8]) -> Option<String> {
+    x509_cert::Certificate::from_der(cert_der)
+        .ok()
+        .map(|c| c.signature_algorithm().oid.to_string())
+}
+
 /// The subject of a DER certificate as an RFC 4514 string, for display (`None` if unparsable).
 pub fn certificate_subject(cert_der: &[u8]) -> Option<String> {
     x509_cert::Certificate::from_der(cert_der)

@@ -73,7 +73,8 @@ pub use envelope::{ContentEncryption, DECRYPTION_FAILED, decrypt, decrypt_for, e
 pub use error::CmsError;
 pub use identity::{
     ExternalSigner, ExternalSignerError, KeyAlgorithm, PrivateKey, SignatureAlgorithm,
-    SigningIdentity, certificate_common_names, certificate_subject, parse_certificates,
+    SigningIdentity, certificate_common_names, certificate_signature_algorithm,
+    certificate_subject, parse_certificates,
 };
 pub use parse::{MAX_CERTIFICATES, MAX_INPUT_BYTES, extract_signed_content, looks_like_cms};
 pub use sign::{CmsSigner, DigestAlgorithm, SignOptions, sign};

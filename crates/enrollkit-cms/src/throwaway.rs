@@ -285,6 +285,65 @@ impl ThrowawayCa {
         self.issuer.key().serialize_pem()
     }
 
+    /// Issues a leaf identity like [`ThrowawayCa::issue`] and returns it as PEM: the
+    /// certificate followed by this CA's, and the PKCS#8 key.
+    pub fn issue_pem(
+        &self,
+        common_name: &str,
+        organization: &str,
+        algorithm: KeyAlgorithm,
+    ) -> Result<(String, String), CmsError> {
+        let key = generate_key(algorithm)?;
+        let leaf = self.leaf_params(common_name, organization, &[], false)?;
+        let cert = leaf.signed_by(&key, &self.issuer).map_err(rcgen_error)?;
+        let chain = format!(
+            "{}{}",
+            certificate_pem(cert.der())?,
+            certificate_pem(&self.certificate)?
+        );
+        Ok((chain, key.serialize_pem()))
+    }
+
+    /// Issues a TLS server certificate for `names` (DNS names or IP addresses, the first is
+    /// the common name), as PEM: the chain (leaf, then this CA) and the PKCS#8 key.
+    pub fn issue_server_pem(&self, names: &[&str]) -> Result<(String, String), CmsError> {
+        let key = generate_key(KeyAlgorithm::EcP256)?;
+        let first = names.first().copied().unwrap_or("localhost");
+        let leaf = self.leaf_params(first, "", names, true)?;
+        let cert = leaf.signed_by(&key, &self.issuer).map_err(rcgen_error)?;
+        let chain = format!(
+            "{}{}",
+            certificate_pem(cert.der())?,
+            certificate_pem(&self.certificate)?
+        );
+        Ok((chain, key.serialize_pem()))
+    }
+
+    fn leaf_params(
+        &self,
+        common_name: &str,
+        organization: &str,
+        names: &[&str],
+        server: bool,
+    ) -> Result<CertificateParams, CmsError> {
+        let mut params =
+            CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>())
+                .map_err(rcgen_error)?;
+        params.distinguished_name = name(common_name, organization);
+        params.not_before = self.not_before;
+        params.not_after = self.not_after;
+        params.is_ca = IsCa::ExplicitNoCa;
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ];
+        if server {
+            params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        }
+        params.use_authority_key_identifier_extension = true;
+        Ok(params)
+    }
+
     /// Issues a leaf identity (`CN=<common_name>[, O=<organization>]`, digitalSignature and
     /// keyEncipherment) with a fresh key; its chain ends with this CA.
     pub fn issue(
@@ -294,16 +353,7 @@ impl ThrowawayCa {
         algorithm: KeyAlgorithm,
     ) -> Result<SigningIdentity, CmsError> {
         let key = generate_key(algorithm)?;
-        let mut params = CertificateParams::default();
-        params.distinguished_name = name(common_name, organization);
-        params.not_before = self.not_before;
-        params.not_after = self.not_after;
-        params.is_ca = IsCa::ExplicitNoCa;
-        params.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::KeyEncipherment,
-        ];
-        params.use_authority_key_identifier_extension = true;
+        let params = self.leaf_params(common_name, organization, &[], false)?;
         let leaf = params.signed_by(&key, &self.issuer).map_err(rcgen_error)?;
         let pkcs8 = Zeroizing::new(key.serialize_der());
         let private = PrivateKey::from_pkcs8_der(&pkcs8)?;
