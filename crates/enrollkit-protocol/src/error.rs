@@ -106,6 +106,7 @@ pub fn status_of(code: Code) -> StatusCode {
         | "PROT030" | "PROT031" => StatusCode::FORBIDDEN,
         "PROT013" | "PROT021" | "PROT023" | "PROT024" => StatusCode::UNAUTHORIZED,
         "PROT014" => StatusCode::CONFLICT,
+        "PROT019" => StatusCode::REQUEST_TIMEOUT,
         "PROT015" => StatusCode::NOT_FOUND,
         "PROT016" => StatusCode::METHOD_NOT_ALLOWED,
         "PROT017" => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -16,7 +16,6 @@ use base64::engine::general_purpose::{STANDARD as BASE64, URL_SAFE_NO_PAD as B64
 use enrollkit_diagnostic::codes::protocol as codes;
 use enrollkit_flow::clock::Timestamp;
 use enrollkit_flow::identity::Identity;
-use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,6 +24,10 @@ use url::Url;
 
 use crate::error::ProtocolError;
 use crate::secret::{Secret, SecretDigest};
+
+/// The provider's keys (JWKS), as `jsonwebtoken` reads them; deserialize it from the provider's
+/// `jwks_uri` document.
+pub use jsonwebtoken::jwk::{Jwk, JwkSet};
 
 /// The relying party's settings: the provider's endpoints and this client's registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -99,13 +99,29 @@ impl SimulatedDevice {
         attestation_ca: &ThrowawayCa,
         entropy: &mut dyn Entropy,
     ) -> Result<Self, ProtocolError> {
+        Self::with_attestation_key(
+            platform,
+            os_version,
+            product,
+            attestation_ca,
+            KeyAlgorithm::Rsa { bits: 2048 },
+            entropy,
+        )
+    }
+
+    /// [`SimulatedDevice::new`] with another key for the built-in identity: load runs use
+    /// P-256, whose keys are generated in microseconds rather than RSA's tens of milliseconds.
+    pub fn with_attestation_key(
+        platform: Platform,
+        os_version: OsVersion,
+        product: &str,
+        attestation_ca: &ThrowawayCa,
+        algorithm: KeyAlgorithm,
+        entropy: &mut dyn Entropy,
+    ) -> Result<Self, ProtocolError> {
         let udid = format!("00008130-{}", hex(&bytes::<8>(entropy)).to_uppercase());
         let identity = attestation_ca
-            .issue(
-                &udid,
-                "Apple iPhone Device (simulated)",
-                KeyAlgorithm::Rsa { bits: 2048 },
-            )
+            .issue(&udid, "Apple iPhone Device (simulated)", algorithm)
             .map_err(signing_error)?;
         Ok(SimulatedDevice {
             platform,

@@ -76,6 +76,10 @@ crate::declare_codes! {
         "A header or query parameter the endpoint needs is missing or malformed (HTTP 400).",
         "",
         "Fix the parameter named in the message.";
+    SLOW_REQUEST = "PROT019", Error,
+        "The client did not send its request body in time (HTTP 408).",
+        "A body that trickles in holds a connection open; the server stops waiting and keeps nothing.",
+        "Send the request again; a device on a slow network retries by itself.";
     SIGN_IN_STATE_MISMATCH = "PROT020", Error,
         "The sign-in callback's state is unknown, already used or expired (HTTP 400).",
         "The state ties the callback to the browser that started the sign-in; without it a sign-in could be injected (login CSRF).",
