@@ -84,7 +84,12 @@ impl ProtocolError {
             }),
         }
         .unwrap_or_default();
-        crate::http_util::response(self.status(), "application/json", body)
+        let mut response = crate::http_util::response(self.status(), "application/json", body);
+        // The code travels in a header too, so it survives an Apple-format error body.
+        if let Ok(v) = http::HeaderValue::from_str(self.code.as_str()) {
+            response.headers_mut().insert(CODE_HEADER, v);
+        }
+        response
     }
 }
 
@@ -93,6 +98,9 @@ impl Coded for ProtocolError {
         self.code
     }
 }
+
+/// The response header every refusal carries its code in (`PROT012`, …), whatever its body.
+pub const CODE_HEADER: &str = "enrollkit-code";
 
 /// The HTTP status of a protocol code; codes of other areas (a lint finding, a flow refusal)
 /// are refusals of the request (409) unless they are the server's own (5xx).
