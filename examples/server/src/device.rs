@@ -101,7 +101,7 @@ impl Target {
         for ip in instances {
             let mut builder = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(30))
+                .timeout(Duration::from_secs(120))
                 .pool_max_idle_per_host(64)
                 .tls_built_in_root_certs(false);
             if let Some(root) = &root {
@@ -216,8 +216,15 @@ fn expect(
     })
 }
 
-/// The coded refusal in a response body (`{"code": …}`), if any.
+/// The coded refusal of a response: its `enrollkit-code` header, or the body's `code`.
 pub fn code_of(r: &http::Response<Vec<u8>>) -> Option<String> {
+    if let Some(code) = r
+        .headers()
+        .get(enrollkit::protocol::error::CODE_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        return Some(code.to_owned());
+    }
     serde_json::from_slice::<serde_json::Value>(r.body())
         .ok()?
         .get("code")?
@@ -250,10 +257,11 @@ struct FormLogin {
 
 impl FormLogin {
     fn new() -> Result<FormLogin, DeviceError> {
+        // Long: under load the provider's queue, not the network, sets the pace.
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
+            .timeout(Duration::from_secs(300))
             .build()
             .map_err(other)?;
         Ok(FormLogin { client })
@@ -574,7 +582,20 @@ impl Enroller<'_> {
                     let start = self
                         .send(&mut report, "web auth", device.browse(&page))
                         .await?;
-                    let back = self.sign_in_from(&mut report, device, &start).await?;
+                    let back = match self.sign_in_from(&mut report, device, &start).await {
+                        Ok(back) => back,
+                        // A sign-in the provider or a restarting server dropped: the user
+                        // signs in again, as on a device.
+                        Err(DeviceError::SignIn(_) | DeviceError::Unreachable { .. })
+                            if report.sign_ins < 3 =>
+                        {
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    if back.status() != 308 && report.sign_ins < 3 {
+                        continue;
+                    }
                     expect(
                         "sign-in callback",
                         "308 to the device's sign-in sheet",

@@ -18,10 +18,10 @@ pub struct Idp {
 }
 
 impl Idp {
-    /// A client for the provider (10-second timeouts, the system's roots for https).
+    /// A client for the provider (60-second timeouts: a provider under load answers late, the system's roots for https).
     pub fn new(jwks_uri: &str) -> Result<Idp, String> {
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| e.to_string())?;

@@ -97,6 +97,9 @@ enum Command {
         /// A name for the report.
         #[arg(long, default_value = "server")]
         label: String,
+        /// The server's TLS root (PEM), for an https origin.
+        #[arg(long)]
+        tls_ca: Option<PathBuf>,
     },
 }
 
@@ -354,7 +357,18 @@ async fn run(command: Command) -> Result<String, DeviceError> {
             path,
             concurrency,
             label,
-        } => bench(&stream, &origin, path.as_deref(), concurrency, &label).await,
+            tls_ca,
+        } => {
+            bench(
+                &stream,
+                &origin,
+                path.as_deref(),
+                concurrency,
+                &label,
+                tls_ca.as_ref(),
+            )
+            .await
+        }
     }
 }
 
@@ -409,11 +423,19 @@ async fn bench(
     path: Option<&str>,
     concurrency: usize,
     label: &str,
+    tls_ca: Option<&PathBuf>,
 ) -> Result<String, DeviceError> {
     let text =
         std::fs::read_to_string(stream).map_err(|e| other(format!("{}: {e}", stream.display())))?;
     let devices: Vec<Vec<StoredCheckin>> = serde_json::from_str(&text).map_err(other)?;
-    let client = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    if let Some(path) = tls_ca {
+        let pem = std::fs::read(path).map_err(|e| other(format!("{}: {e}", path.display())))?;
+        builder = builder
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).map_err(other)?);
+    }
+    let client = builder
         .pool_max_idle_per_host(concurrency)
         .timeout(Duration::from_secs(30))
         .build()
