@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Check-in throughput, the reference server against NanoMDM v0.9.0, in one run on one machine.
+#
+# Both get the same stream: each device's signed Authenticate, then its TokenUpdate, with
+# device-identity verification on (Mdm-Signature against the same device CA). Each runs on its
+# embedded storage (the reference server: SQLite WAL; NanoMDM: filekv) and on PostgreSQL (one
+# database each). Both speak plain HTTP on loopback, so TLS is not measured.
+#
+# The stream is made by real enrollments (account-driven, Keycloak sign-in) that stop before
+# their first check-in; the reference server then restarts without TLS on the same store.
+#
+#   benches/checkin_compare.sh [DEVICES] [CONCURRENCY]     # defaults 2000 32
+#
+# Prints one JSON line per run and a ratio table. Not part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+devices=${1:-2000}
+concurrency=${2:-32}
+
+source "$root/scripts/lib/keycloak.sh"
+source "$root/scripts/lib/postgres.sh"
+source "$root/scripts/lib/nanomdm.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/enrollkit-checkin-bench.XXXXXX")
+server_pid=""
+stop_server() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
+    fi
+    server_pid=""
+}
+cleanup() {
+    status=$?
+    stop_server
+    nanomdm_stop || true
+    keycloak_stop || true
+    postgres_stop --remove || true
+    rm -rf "$work"
+    exit $status
+}
+trap cleanup EXIT INT TERM
+
+cargo build --locked --release -p enrollkit-server
+bin="${CARGO_TARGET_DIR:-$root/target}/release"
+nanomdm_install
+keycloak_install
+keycloak_start 18080 "$work/keycloak.log"
+postgres_install
+postgres_start 15432 "$work/pg"
+postgres_createdb enrollkit_bench
+postgres_createdb nanomdm_bench
+nanomdm_pgsql_schema "$(postgres_dsn nanomdm_bench)"
+
+"$bin/enrollkit-server" init --dir "$work/keys" --tls-name enroll.example.test --tls-name example.test >/dev/null
+secret=bench-scep-secret
+device_args=(--origin https://enroll.example.test:18443 --https-port 18443 --tls-ca "$work/keys/tls-ca.pem"
+    --keys "$work/keys" --scep-secret "$secret")
+
+start_server() { # CONFIG
+    RUST_LOG=warn "$bin/enrollkit-server" serve --config "$1" >>"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do
+        curl -fsS -k https://127.0.0.1:18443/healthz >/dev/null 2>&1 && return 0
+        curl -fsS http://127.0.0.1:18443/healthz >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    tail -20 "$work/server.log" >&2
+    return 1
+}
+
+results=()
+for storage in sqlite postgresql; do
+    dir="$work/$storage"
+    mkdir -p "$dir/state"
+    if [ "$storage" = sqlite ]; then db="sqlite://state/bench.db?mode=rwc"; else db="$(postgres_dsn enrollkit_bench)"; fi
+    "$bin/enrollkit-server" config --keys ../keys --origin https://enroll.example.test:18443 \
+        --listen 127.0.0.1:18443 --database "$db" --issuer http://127.0.0.1:18080/realms/enrollkit \
+        --client-secret enrollkit-secret --scep-webhook-secret "$secret" >"$dir/tls.toml"
+    # The same configuration without its [tls] table: plain HTTP, as NanoMDM is measured.
+    python3 - "$dir/tls.toml" "$dir/plain.toml" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(re.sub(r"\n\[tls\]\n(?:[^\[\n][^\n]*\n)*", "\n", text))
+EOF
+    start_server "$dir/tls.toml"
+    echo "bench: enrolling $devices devices up to their first check-in ($storage)" >&2
+    "$bin/enrollkit-device" prepare-checkins "${device_args[@]}" --count "$devices" --concurrency 64 \
+        --out "$dir/stream.json" >&2
+    stop_server
+    start_server "$dir/plain.toml"
+    ours=$("$bin/enrollkit-device" bench-checkins --stream "$dir/stream.json" --origin http://127.0.0.1:18443 \
+        --concurrency "$concurrency" --label "enrollkit-$storage")
+    stop_server
+    if [ "$storage" = sqlite ]; then
+        nanomdm_start 19000 "$work/keys/device-ca.pem" filekv "$work/nanomdm-kv" "$work/nanomdm.log"
+    else
+        nanomdm_start 19000 "$work/keys/device-ca.pem" pgsql "$(postgres_dsn nanomdm_bench)" "$work/nanomdm.log"
+    fi
+    theirs=$("$bin/enrollkit-device" bench-checkins --stream "$dir/stream.json" --origin "$NANOMDM_URL" \
+        --path /mdm --concurrency "$concurrency" --label "nanomdm-$storage")
+    nanomdm_stop
+    echo "$ours"
+    echo "$theirs"
+    results+=("$ours" "$theirs")
+done
+
+printf '%s\n' "${results[@]}" | python3 -c '
+import json, sys
+runs = {r["label"]: r for r in map(json.loads, sys.stdin)}
+print(f"{\"storage\":<11} {\"server\":<10} {\"check-ins/s\":>12} {\"p50 ms\":>8} {\"p99 ms\":>8} {\"refused\":>8}")
+for storage in ("sqlite", "postgresql"):
+    for name in ("enrollkit", "nanomdm"):
+        r = runs[f"{name}-{storage}"]
+        l = r["latency"]
+        print(f"{storage:<11} {name:<10} {r[\"checkins_per_second\"]:>12.0f} {l[\"p50_ms\"]:>8.2f} {l[\"p99_ms\"]:>8.2f} {r[\"refused\"]:>8}")
+    a, b = runs[f"enrollkit-{storage}"], runs[f"nanomdm-{storage}"]
+    print(f"{storage:<11} ratio      {a[\"checkins_per_second\"] / b[\"checkins_per_second\"]:>11.2f}x  p99 {a[\"latency\"][\"p99_ms\"] / b[\"latency\"][\"p99_ms\"]:.2f}x")
+'
