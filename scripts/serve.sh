@@ -59,7 +59,7 @@ cat <<EOF
 
   Portal:       https://localhost:8443/portal      (open it in a browser; trust $state/keys/tls-ca.pem
                                                    or accept the throwaway certificate)
-  Admin view:   https://localhost:8443/admin
+  Admin view:   https://localhost:8443/admin       (user admin, password: $(sed -n 's/^admin_password = "\(.*\)"/\1/p' "$state/server.toml"))
   Keycloak:     http://127.0.0.1:18080/admin       (admin / admin)
 
   Test users (realm "enrollkit"):

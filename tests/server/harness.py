@@ -24,6 +24,7 @@ ORIGIN = f"https://enroll.example.test:{PORT}"
 KEYCLOAK = os.environ.get("KEYCLOAK_URL", "http://127.0.0.1:18080")
 ISSUER = f"{KEYCLOAK}/realms/enrollkit"
 SCEP_SECRET = "suite-scep-webhook-secret"
+ADMIN = {"Authorization": "Bearer suite-admin-password"}
 TOPIC = "com.apple.mgmt.External.6e3f1a52-8d4b-4c1e-9a7f-2b5d0c8e1f43"
 IOS_17_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
@@ -63,6 +64,7 @@ def write_config(folder: Path, keys: Path, database: str, *, ownership: str = "p
         "--client-secret", "enrollkit-secret",
         "--ownership", ownership,
         "--scep-webhook-secret", SCEP_SECRET,
+        "--admin-password", "suite-admin-password",
         "--topic", TOPIC,
         "--test-clock",
         "--body-timeout-seconds", "3",
@@ -125,12 +127,12 @@ class Server:
         return self.request("GET", path, headers=headers)
 
     def admin(self) -> dict:
-        status, _, body = self.get("/admin/enrollments.json")
+        status, _, body = self.get("/admin/enrollments.json", headers=ADMIN)
         assert status == 200, body
         return json.loads(body)
 
     def advance_clock(self, seconds: int) -> None:
-        status, _, body = self.request("POST", f"/admin/test-clock?advance={seconds}")
+        status, _, body = self.request("POST", f"/admin/test-clock?advance={seconds}", headers=ADMIN)
         assert status == 200, body
 
     def kill9(self) -> None:
@@ -182,13 +184,13 @@ def raw_exchange(address: str, keys: Path, payload: bytes, *, drip: bytes = b"",
     started = time.monotonic()
     with socket.create_connection((address, PORT), timeout=timeout) as raw:
         with context.wrap_socket(raw, server_hostname="enroll.example.test") as s:
-            s.sendall(payload)
             try:
+                s.sendall(payload)
                 for b in drip:
                     s.sendall(bytes([b]))
                     time.sleep(drip_every)
             except OSError:
-                pass  # the server closed the connection on the dripping client
+                pass  # the server answered and closed before the client finished sending
             data = b""
             try:
                 while chunk := s.recv(65536):

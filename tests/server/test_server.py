@@ -6,6 +6,7 @@ after; the servers are started and stopped by the fixtures here.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import plistlib
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import (BIN, BROWSER, IOS_17_SAFARI, IOS_18_SAFARI, ORIGIN, PORT, TOPIC, Server, browser, device,
+from harness import (ADMIN, BIN, BROWSER, IOS_17_SAFARI, IOS_18_SAFARI, ORIGIN, PORT, TOPIC, Server, browser, device,
                      enrollkit, make_lab, raw_exchange, run, write_config)
 
 ARTIFACTS = Path(os.environ.get("ENROLLKIT_SERVER_ARTIFACTS", Path(__file__).parent / "artifacts"))
@@ -116,6 +117,30 @@ def test_chromium_signs_in_at_keycloak_and_downloads_a_profile_that_verifies_and
     assert pending and pending[0]["view"]["install_window"]["seconds_left"] <= 480
 
 
+# --- TLS --------------------------------------------------------------------------------
+
+
+def s_client(server: Server, keys: Path, *args: str) -> str:
+    r = subprocess.run(["openssl", "s_client", "-connect", f"{server.address}:{PORT}",
+                        "-servername", "enroll.example.test", "-CAfile", str(keys / "tls-ca.pem"), *args],
+                       input="", capture_output=True, text=True, timeout=20)
+    return r.stdout + r.stderr
+
+
+def test_tls_follows_apples_requirements_for_enrollment_endpoints(personal, keys):
+    # openssl as the peer: TLS 1.2 with ECDHE and AES-GCM, extended master secret, TLS 1.3.
+    tls12 = s_client(personal, keys, "-tls1_2")
+    assert "Cipher is ECDHE-ECDSA-AES256-GCM-SHA384" in tls12, tls12
+    assert "Extended master secret: yes" in tls12
+    assert "Verify return code: 0 (ok)" in tls12
+    assert "Cipher is TLS_AES_256_GCM_SHA384" in s_client(personal, keys, "-tls1_3")
+    for refused in (["-tls1_1"], ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA256"],
+                    ["-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305"],
+                    ["-tls1_2", "-cipher", "AES128-GCM-SHA256"]):
+        out = s_client(personal, keys, *refused)
+        assert "Cipher is (NONE)" in out and "handshake failure" in out, (refused, out)
+
+
 # --- account-driven, profile-driven, OTA ------------------------------------------------
 
 
@@ -138,8 +163,14 @@ def test_account_driven_enrollment_with_chromium_at_the_web_auth_step(personal, 
     assert row["state"] == "enrolled" and row["exchange"] == "account_driven"
     # User Enrollment names the device by its EnrollmentID.
     assert row["device"] == {"kind": "enrollment_id", "id": report["enrollment_id"]}
-    status, _, page = personal.get("/admin", headers={"Accept": "text/html"})
+    status, _, page = personal.get("/admin", headers={"Accept": "text/html", **ADMIN})
     assert status == 200 and report["enrollment"].encode() in page
+    # Without its password the admin view asks for it (a browser prompts).
+    status, headers, _ = personal.get("/admin")
+    assert status == 401 and headers["www-authenticate"].startswith("Basic")
+    basic = base64.b64encode(b"admin:wrong").decode()
+    assert personal.get("/admin/enrollments.json", headers={"Authorization": f"Basic {basic}"})[0] == 401
+    assert personal.request("POST", "/admin/test-clock?advance=600")[0] == 401
 
 
 def test_profile_driven_enrollment_signs_in_at_keycloaks_login_form(personal, keys):
@@ -181,9 +212,10 @@ def test_a_checkin_for_another_topic_is_refused_and_not_stored(personal, keys):
 def test_an_oversized_body_is_refused_with_413(personal, keys):
     before = personal.admin()["counts"]
     body = b"<plist>" + b"x" * (2 * 1024 * 1024) + b"</plist>"
-    status, headers, answer = personal.request(
-        "PUT", "/mdm/checkin/00000000-0000-0000-0000-000000000000", body=body,
-        headers={"Content-Type": "application/x-apple-aspen-mdm-checkin"})
+    head = (f"PUT /mdm/checkin/00000000-0000-0000-0000-000000000000 HTTP/1.1\r\n"
+            f"Host: enroll.example.test:{PORT}\r\nContent-Type: application/x-apple-aspen-mdm-checkin\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    status, answer, _ = raw_exchange("127.0.0.1", keys, head + body)
     assert status == 413, answer
     assert json.loads(answer)["code"].startswith("PROT")
     assert personal.admin()["counts"] == before

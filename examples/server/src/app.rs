@@ -42,6 +42,8 @@ pub struct App {
     pub clock: Clock,
     /// Secret of the SCEP server's challenge webhook.
     pub scep_webhook_secret: Secret,
+    /// The admin view's password.
+    pub admin_password: Secret,
     /// Whether a test may move the clock.
     pub test_clock: bool,
     /// Largest body read.
@@ -441,7 +443,44 @@ async fn admin_rows(
     ))
 }
 
-async fn admin_page(State(app): State<Arc<App>>) -> Response {
+/// The admin view asks for its password: HTTP Basic (`admin`), so a browser prompts, or Bearer.
+fn admin_refused(app: &App, headers: &http::HeaderMap) -> Option<Response> {
+    use base64::Engine as _;
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            if let Some(token) = v.strip_prefix("Bearer ") {
+                return Some(token.to_owned());
+            }
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(v.strip_prefix("Basic ")?)
+                .ok()?;
+            String::from_utf8(decoded)
+                .ok()?
+                .strip_prefix("admin:")
+                .map(str::to_owned)
+        })
+        .map(Secret::new);
+    if presented.is_some_and(|p| SecretDigest::of(&app.admin_password).matches(&p)) {
+        return None;
+    }
+    let mut r = coded(&ProtocolError::new(
+        codes::protocol::TOKEN_REJECTED,
+        "the admin view needs its password (user admin)",
+    ));
+    *r.status_mut() = StatusCode::UNAUTHORIZED;
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"enrollkit admin\""),
+    );
+    Some(r)
+}
+
+async fn admin_page(State(app): State<Arc<App>>, headers: http::HeaderMap) -> Response {
+    if let Some(r) = admin_refused(&app, &headers) {
+        return r;
+    }
     match admin_rows(&app).await {
         Ok((rows, counts)) => axum::response::Html(
             pages::admin(&rows, &counts, &app.engine.settings().profile.organization).into_string(),
@@ -451,7 +490,10 @@ async fn admin_page(State(app): State<Arc<App>>) -> Response {
     }
 }
 
-async fn admin_json(State(app): State<Arc<App>>) -> Response {
+async fn admin_json(State(app): State<Arc<App>>, headers: http::HeaderMap) -> Response {
+    if let Some(r) = admin_refused(&app, &headers) {
+        return r;
+    }
     match admin_rows(&app).await {
         Ok((rows, counts)) => {
             let list: Vec<serde_json::Value> = rows
@@ -479,7 +521,14 @@ struct Advance {
     advance: i64,
 }
 
-async fn test_clock(State(app): State<Arc<App>>, Query(q): Query<Advance>) -> Response {
+async fn test_clock(
+    State(app): State<Arc<App>>,
+    headers: http::HeaderMap,
+    Query(q): Query<Advance>,
+) -> Response {
+    if let Some(r) = admin_refused(&app, &headers) {
+        return r;
+    }
     if !app.test_clock {
         return coded(&ProtocolError::new(
             codes::protocol::NOT_FOUND,

@@ -25,6 +25,8 @@ pub struct ServerConfig {
     pub jwks_uri: String,
     /// Bearer secret the SCEP (or ACME) server presents to redeem identity challenges.
     pub scep_webhook_secret: String,
+    /// The admin view's password (HTTP Basic, user `admin`, or a Bearer token).
+    pub admin_password: String,
     /// Allow `POST /admin/test-clock?advance=SECONDS` (tests only).
     #[serde(default)]
     pub test_clock: bool,
@@ -154,6 +156,9 @@ pub struct ConfigArgs {
     /// The SCEP challenge webhook's secret (default: fresh).
     #[arg(long)]
     pub scep_webhook_secret: Option<String>,
+    /// The admin view's password (default: fresh).
+    #[arg(long)]
+    pub admin_password: Option<String>,
     /// Let tests move the clock.
     #[arg(long)]
     pub test_clock: bool,
@@ -214,6 +219,7 @@ pub fn write(args: &ConfigArgs) -> Result<String, String> {
         },
         jwks_uri: args.jwks_uri.clone().unwrap_or_else(|| keycloak("certs")),
         scep_webhook_secret: args.scep_webhook_secret.clone().unwrap_or_else(random_text),
+        admin_password: args.admin_password.clone().unwrap_or_else(random_text),
         test_clock: args.test_clock,
         body_limit: default_body_limit(),
         body_timeout_seconds: args.body_timeout_seconds,

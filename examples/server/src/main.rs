@@ -107,6 +107,7 @@ async fn run(config: ServerConfig) -> Result<(), String> {
         idp: idp::Idp::new(&config.jwks_uri)?,
         clock: Clock::default(),
         scep_webhook_secret: enrollkit::Secret::new(config.scep_webhook_secret.clone()),
+        admin_password: enrollkit::Secret::new(config.admin_password.clone()),
         test_clock: config.test_clock,
         body_limit: config.body_limit,
         body_timeout: Duration::from_secs(config.body_timeout_seconds),

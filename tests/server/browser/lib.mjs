@@ -47,9 +47,15 @@ export async function keycloakLogin(page, { user, password, totp }, dir, pages) 
   if (totp) {
     await page.waitForSelector('#otp', { timeout: 30000 });
     pages.push(await shot(page, dir, '01b-one-time-code.png'));
-    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(totp), digits: 6, period: 30 }).generate();
-    await page.fill('#otp', code);
-    await page.click('#kc-login');
+    const totpCode = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(totp), digits: 6, period: 30 });
+    for (let attempt = 0; ; attempt++) {
+      await page.fill('#otp', totpCode.generate());
+      await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('#kc-login')]);
+      // Keycloak refuses a code already used: a second run within 30 s waits for the next one.
+      const again = await page.waitForSelector('#otp', { timeout: 2000 }).catch(() => null);
+      if (!again || attempt > 0) break;
+      await page.waitForTimeout((30 - (Math.floor(Date.now() / 1000) % 30) + 1) * 1000);
+    }
   }
 }
 
