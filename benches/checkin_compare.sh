@@ -23,6 +23,7 @@ source "$root/scripts/lib/postgres.sh"
 source "$root/scripts/lib/nanomdm.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/enrollkit-checkin-bench.XXXXXX")
+chmod 755 "$work" # the postgres OS user creates its cluster inside
 server_pid=""
 stop_server() {
     if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -42,7 +43,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 cargo build --locked --release -p enrollkit-server
-bin="${CARGO_TARGET_DIR:-$root/target}/release"
+bin="$(cargo metadata --format-version 1 --no-deps | python3 -c "import json, sys; print(json.load(sys.stdin)['target_directory'])")/release"
 nanomdm_install
 keycloak_install
 keycloak_start 18080 "$work/keycloak.log"
@@ -74,7 +75,7 @@ for storage in sqlite postgresql; do
     dir="$work/$storage"
     mkdir -p "$dir/state"
     if [ "$storage" = sqlite ]; then db="sqlite://state/bench.db?mode=rwc"; else db="$(postgres_dsn enrollkit_bench)"; fi
-    "$bin/enrollkit-server" config --keys ../keys --origin https://enroll.example.test:18443 \
+    "$bin/enrollkit-server" config --keys "$work/keys" --origin https://enroll.example.test:18443 \
         --listen 127.0.0.1:18443 --database "$db" --issuer http://127.0.0.1:18080/realms/enrollkit \
         --client-secret enrollkit-secret --scep-webhook-secret "$secret" >"$dir/tls.toml"
     # The same configuration without its [tls] table: plain HTTP, as NanoMDM is measured.
@@ -108,12 +109,15 @@ done
 printf '%s\n' "${results[@]}" | python3 -c '
 import json, sys
 runs = {r["label"]: r for r in map(json.loads, sys.stdin)}
-print(f"{\"storage\":<11} {\"server\":<10} {\"check-ins/s\":>12} {\"p50 ms\":>8} {\"p99 ms\":>8} {\"refused\":>8}")
+row = "{:<11} {:<10} {:>12} {:>8} {:>8} {:>8}"
+print(row.format("storage", "server", "check-ins/s", "p50 ms", "p99 ms", "refused"))
 for storage in ("sqlite", "postgresql"):
     for name in ("enrollkit", "nanomdm"):
-        r = runs[f"{name}-{storage}"]
-        l = r["latency"]
-        print(f"{storage:<11} {name:<10} {r[\"checkins_per_second\"]:>12.0f} {l[\"p50_ms\"]:>8.2f} {l[\"p99_ms\"]:>8.2f} {r[\"refused\"]:>8}")
-    a, b = runs[f"enrollkit-{storage}"], runs[f"nanomdm-{storage}"]
-    print(f"{storage:<11} ratio      {a[\"checkins_per_second\"] / b[\"checkins_per_second\"]:>11.2f}x  p99 {a[\"latency\"][\"p99_ms\"] / b[\"latency\"][\"p99_ms\"]:.2f}x")
+        r = runs[name + "-" + storage]
+        lat = r["latency"]
+        print(row.format(storage, name, "%.0f" % r["checkins_per_second"], "%.2f" % lat["p50_ms"],
+                         "%.2f" % lat["p99_ms"], r["refused"]))
+    a, b = runs["enrollkit-" + storage], runs["nanomdm-" + storage]
+    print("{:<11} ratio      {:>11.2f}x  p99 {:.2f}x".format(
+        storage, a["checkins_per_second"] / b["checkins_per_second"], a["latency"]["p99_ms"] / b["latency"]["p99_ms"]))
 '

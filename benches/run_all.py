@@ -9,6 +9,7 @@ Reuses the per-area scripts (each runs its peers in the same run):
   cargo bench --bench install install-check cost at 10 / 1,000 / 100,000 payloads (issue 4)
   benches/go (plistbench)     Go crypto/ecdsa P-256 sign/verify next to enrollkit's CMS P-256
   benches/python_overhead.py  Python binding overhead (issue 7), when present
+  benches/checkin_compare.sh  the reference server's check-ins vs NanoMDM v0.9.0 (issue 14)
 Then records the machine and every goal's status. Not part of the test suite.
 
 Usage: ./benches/run-all.sh [--seconds S]
@@ -227,6 +228,29 @@ def main():
         goals.append(("7", "Python sign/verify throughput within 15 % of Rust", ok, note))
     else:
         goals.append(("7", "Python sign/verify throughput within 15 % of Rust", None, "not measured: benches/python_overhead.py not present"))
+
+    # --- the reference server against NanoMDM (issue 14) ---
+    code, out, err = sh(["bash", "benches/checkin_compare.sh", "2000", "32"])
+    table = "\n".join(l for l in out.splitlines() if not l.startswith("{"))
+    sections.append(("Reference server vs NanoMDM check-ins (benches/checkin_compare.sh 2000 32)", table or err[-2000:]))
+    runs = {}
+    for line in out.splitlines():
+        if line.startswith("{"):
+            r = json.loads(line)
+            if "label" in r:
+                runs[r["label"]] = r
+    for storage, theirs in (("sqlite", "filekv"), ("postgresql", "pgsql")):
+        a, b = runs.get(f"enrollkit-{storage}"), runs.get(f"nanomdm-{storage}")
+        if not (a and b):
+            goals.append(("14", f"check-ins on {storage}: >= 2x NanoMDM ({theirs})", None, f"checkin_compare.sh failed (exit {code})"))
+            continue
+        ratio = a["checkins_per_second"] / b["checkins_per_second"]
+        ratios.append((f"check-ins, server on {storage}", a["checkins_per_second"], f"NanoMDM {theirs}", b["checkins_per_second"], ratio))
+        p99 = (a["latency"]["p99_ms"], b["latency"]["p99_ms"])
+        clean = a["refused"] == 0 and b["refused"] == 0
+        goals.append(("14", f"check-ins on {storage}: >= 2x NanoMDM ({theirs}), p99 no higher, nothing refused",
+                      ratio >= 2 and p99[0] <= p99[1] and clean,
+                      f"{ratio:.2f}x; p99 {p99[0]:.2f} ms vs {p99[1]:.2f} ms; refused {a['refused']}/{b['refused']}"))
 
     finished = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     md = ["# Benchmarks", "",

@@ -27,8 +27,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "serve: building enrollkit-server" >&2
-cargo build --locked --release -p enrollkit-server
-bin="${CARGO_TARGET_DIR:-$root/target}/release/enrollkit-server"
+cargo build --locked -p enrollkit-server
+bin="$(cargo metadata --format-version 1 --no-deps | python3 -c "import json, sys; print(json.load(sys.stdin)['target_directory'])")/debug/enrollkit-server"
 
 mkdir -p "$state/state"
 if [ ! -f "$state/keys/signer.key" ]; then

@@ -25,6 +25,7 @@ source "$root/scripts/lib/postgres.sh"
 source "$root/scripts/lib/nanomdm.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/enrollkit-server-suite.XXXXXX")
+chmod 755 "$work" # the postgres OS user creates its cluster inside
 cleanup() {
     status=$?
     echo "test-server: stopping what it started" >&2
@@ -37,7 +38,7 @@ trap cleanup EXIT INT TERM
 
 echo "test-server: building the server, the device simulator and the CLI" >&2
 cargo build --locked -p enrollkit-server -p enrollkit-cli
-bin_dir="${CARGO_TARGET_DIR:-$root/target}/debug"
+bin_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c "import json, sys; print(json.load(sys.stdin)['target_directory'])")/debug"
 
 # The browser: Debian's Chromium, driven by playwright-core (no bundled browser download).
 if ! command -v chromium >/dev/null; then

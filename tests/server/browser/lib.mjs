@@ -52,7 +52,9 @@ export async function keycloakLogin(page, { user, password, totp }, dir, pages) 
       await page.fill('#otp', totpCode.generate());
       await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('#kc-login')]);
       // Keycloak refuses a code already used: a second run within 30 s waits for the next one.
-      const again = await page.waitForSelector('#otp', { timeout: 2000 }).catch(() => null);
+      const again = await page
+        .waitForSelector('#input-error-otp', { state: 'visible', timeout: 3000 })
+        .catch(() => null);
       if (!again || attempt > 0) break;
       await page.waitForTimeout((30 - (Math.floor(Date.now() / 1000) % 30) + 1) * 1000);
     }
