@@ -295,13 +295,7 @@ impl ThrowawayCa {
     ) -> Result<(String, String), CmsError> {
         let key = generate_key(algorithm)?;
         let leaf = self.leaf_params(common_name, organization, &[], false)?;
-        let cert = leaf.signed_by(&key, &self.issuer).map_err(rcgen_error)?;
-        let chain = format!(
-            "{}{}",
-            certificate_pem(cert.der())?,
-            certificate_pem(&self.certificate)?
-        );
-        Ok((chain, key.serialize_pem()))
+        self.sign_pem(leaf, key)
     }
 
     /// Issues a TLS server certificate for `names` (DNS names or IP addresses, the first is
@@ -310,6 +304,15 @@ impl ThrowawayCa {
         let key = generate_key(KeyAlgorithm::EcP256)?;
         let first = names.first().copied().unwrap_or("localhost");
         let leaf = self.leaf_params(first, "", names, true)?;
+        self.sign_pem(leaf, key)
+    }
+
+    /// Signs `leaf` for `key`: the chain (leaf, then this CA) and the key, as PEM.
+    fn sign_pem(
+        &self,
+        leaf: CertificateParams,
+        key: KeyPair,
+    ) -> Result<(String, String), CmsError> {
         let cert = leaf.signed_by(&key, &self.issuer).map_err(rcgen_error)?;
         let chain = format!(
             "{}{}",

@@ -610,6 +610,23 @@ impl Enroller<'_> {
         self.finish(report, device, profile).await
     }
 
+    /// The portal's start page (`/portal` or `/ota`), the sign-in, the 303 back, and
+    /// `/enroll/profile`: the profile, or the OTA Profile Service payload.
+    async fn portal_download(
+        &self,
+        report: &mut Report,
+        device: &mut SimulatedDevice,
+        start_page: &'static str,
+        download_step: &'static str,
+    ) -> Result<http::Response<Vec<u8>>, DeviceError> {
+        let url = format!("{}/{start_page}", self.origin);
+        let start = self.send(report, start_page, device.browse(&url)).await?;
+        let back = self.sign_in_from(report, device, &start).await?;
+        expect("sign-in callback", "303 to the portal", &back, 303)?;
+        let url = format!("{}/enroll/profile", self.origin);
+        self.send(report, download_step, device.browse(&url)).await
+    }
+
     /// Profile-driven web enrollment: the portal, the sign-in, the download, the install,
     /// the identity, the check-ins.
     pub async fn profile_driven(
@@ -617,21 +634,8 @@ impl Enroller<'_> {
         device: &mut SimulatedDevice,
     ) -> Result<Report, DeviceError> {
         let mut report = Self::new_report("profile-driven", device);
-        let start = self
-            .send(
-                &mut report,
-                "portal",
-                device.browse(&format!("{}/portal", self.origin)),
-            )
-            .await?;
-        let back = self.sign_in_from(&mut report, device, &start).await?;
-        expect("sign-in callback", "303 to the portal", &back, 303)?;
         let download = self
-            .send(
-                &mut report,
-                "download",
-                device.browse(&format!("{}/enroll/profile", self.origin)),
-            )
+            .portal_download(&mut report, device, "portal", "download")
             .await?;
         expect("download", "200 with the profile", &download, 200)?;
         let profile = download.body().clone();
@@ -642,21 +646,8 @@ impl Enroller<'_> {
     /// attributes, the profile encrypted to the device, the identity, the check-ins.
     pub async fn ota(&self, device: &mut SimulatedDevice) -> Result<Report, DeviceError> {
         let mut report = Self::new_report("ota", device);
-        let start = self
-            .send(
-                &mut report,
-                "ota",
-                device.browse(&format!("{}/ota", self.origin)),
-            )
-            .await?;
-        let back = self.sign_in_from(&mut report, device, &start).await?;
-        expect("sign-in callback", "303 to the portal", &back, 303)?;
         let service = self
-            .send(
-                &mut report,
-                "profile service",
-                device.browse(&format!("{}/enroll/profile", self.origin)),
-            )
+            .portal_download(&mut report, device, "ota", "profile service")
             .await?;
         expect(
             "profile service",

@@ -137,21 +137,22 @@ async fn run(config: ServerConfig) -> Result<(), String> {
             let tls =
                 axum_server::tls_rustls::RustlsConfig::from_config(tls::server_config(files)?);
             let mut server = axum_server::bind_rustls(config.listen, tls).handle(handle);
-            server
-                .http_builder()
-                .http1()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10));
+            limit_header_time(&mut server);
             server.serve(service).await.map_err(|e| e.to_string())
         }
         None => {
             let mut server = axum_server::bind(config.listen).handle(handle);
-            server
-                .http_builder()
-                .http1()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10));
+            limit_header_time(&mut server);
             server.serve(service).await.map_err(|e| e.to_string())
         }
     }
+}
+
+/// Headers must arrive within 10 s: a slow-drip client is cut off (hyper needs a timer).
+fn limit_header_time<A>(server: &mut axum_server::Server<A>) {
+    server
+        .http_builder()
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(10));
 }
