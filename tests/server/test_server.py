@@ -147,7 +147,7 @@ def test_tls_follows_apples_requirements_for_enrollment_endpoints(personal, keys
 def test_account_driven_enrollment_with_chromium_at_the_web_auth_step(personal, keys, artifacts):
     # bob has a one-time code: Chromium fills both of Keycloak's forms.
     command = shlex.join(["node", str(BROWSER / "account-auth.mjs"), "--user", "bob",
-                          "--password", "bob-password", "--totp", "MJXWELLUN52HALLFNZZG63DMNNUXILJR",
+                          "--password", "bob-password", "--totp", "JBSWY3DPEHPK3PXP",
                           "--out", str(artifacts / "account-driven"), "--user-agent", IOS_18_SAFARI])
     report, err = device("enroll", keys, "--exchange", "account-driven", "--user", "bob@example.test",
                          "--browser", command, "--replay-checks")
