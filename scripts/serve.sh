@@ -64,7 +64,7 @@ cat <<EOF
 
   Test users (realm "enrollkit"):
     alice / alice-password                         alice@example.test
-    bob   / bob-password   + TOTP MJXWELLUN52HALLFNZZG63DMNNUXILJR  bob@example.test (one-time codes)
+    bob   / bob-password   + TOTP JBSWY3DPEHPK3PXP  bob@example.test (one-time codes)
     carol / carol-password                         carol@example.test
 
   Logs: $state/server.log, $state/keycloak.log
