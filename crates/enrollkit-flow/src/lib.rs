@@ -38,7 +38,7 @@
 //! identity.email = Some("dana.lee@example.com".into());
 //! let signed_in = WebEvent::IdpAssertion { identity, mfa_completed: true, directory_user: None, access_token: None };
 //! let step = flow.handle(&settings, Timed::new(at(1), signed_in));
-//! assert!(matches!(step.actions[0], WebAction::CreateUser { .. }));
+//! assert!(matches!(step.actions[0], WebAction::CreateUser(_)));
 //!
 //! // The profile downloaded at 09:02 must be installed by 09:10.
 //! let step = step.flow.handle(&settings, Timed::new(at(2), WebEvent::ProfileDownloaded { authorization: None }));

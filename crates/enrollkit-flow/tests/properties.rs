@@ -14,8 +14,8 @@ use enrollkit_flow::naming::{CollisionPolicy, DesktopOs, NamingPolicy};
 use enrollkit_flow::secret::Secret;
 use enrollkit_flow::transition::Timed;
 use enrollkit_flow::web::{
-    CheckInMessage, DeviceError, DirectoryUser, EnrollmentType, Entry, Ownership, Platform,
-    PortalSettings, ProfileRef, WebAction, WebEnrollment, WebEvent, WebState,
+    CheckInMessage, DeviceError, DirectoryUser, EnrollmentType, Entry, NewUser, Ownership,
+    Platform, PortalSettings, ProfileRef, WebAction, WebEnrollment, WebEvent, WebState,
 };
 use proptest::prelude::*;
 
@@ -216,7 +216,7 @@ proptest! {
             }
             // Users are created only keyed by the asserted issuer + subject, with JIT on.
             for a in &step.actions {
-                if let WebAction::CreateUser { key, .. } = a {
+                if let WebAction::CreateUser(NewUser { key, .. }) = a {
                     prop_assert!(settings.jit_registration);
                     prop_assert_eq!(&key.issuer, "https://login.example.com");
                 }

@@ -71,7 +71,7 @@ fn a_profile_driven_web_enrollment_with_a_just_in_time_user() {
     assert!(
         host.effects
             .iter()
-            .any(|f| matches!(f, Effect::CreateUser { key, .. } if key.subject == "00u8f3kq2"))
+            .any(|f| matches!(f, Effect::CreateUser(user) if user.key.subject == "00u8f3kq2"))
     );
     assert!(host.effects.iter().any(|f| matches!(
         f,

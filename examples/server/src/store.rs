@@ -10,7 +10,7 @@ use enrollkit::flow::clock::Timestamp;
 use enrollkit::flow::identity::UserKey;
 use enrollkit::flow::web::DirectoryUser;
 use enrollkit::protocol::checkin::DeviceId;
-use enrollkit::protocol::engine::{Effect, Enrollment, LookupKey};
+use enrollkit::protocol::engine::{Effect, Enrollment, LookupKey, NewUser};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 
@@ -310,9 +310,9 @@ async fn apply(
                 .await
                 .map_err(err("unindexing"))?;
         }
-        Effect::CreateUser {
+        Effect::CreateUser(NewUser {
             key, email, name, ..
-        } => {
+        }) => {
             // Keyed by issuer + subject: a second sign-in (or a race) creates nobody new.
             sqlx::query(
                 "INSERT INTO users (issuer, subject, email, display_name, managed_apple_id, created_at) VALUES ($1, $2, $3, $4, $3, $5) ON CONFLICT (issuer, subject) DO NOTHING",

@@ -155,20 +155,18 @@ pub fn simulate(demo: &mut Demo) -> Result<(), CliError> {
         SimulatedIdp::new("https://login.example.com", "enrollkit-demo").map_err(|e| coded(&e))?;
     let mut host = InMemoryHost::new(&engine, idp, Box::new(SeededEntropy::new("enrollkit demo")));
     let mut seed = SeededEntropy::new("enrollkit demo devices");
+    let iphone_on = |version: &str, model: &str, seed: &mut SeededEntropy| {
+        let version = version.parse().map_err(|e| coded(&e))?;
+        SimulatedDevice::new(Platform::Ios, version, model, &attestation_ca, seed)
+            .map_err(|e| coded(&e))
+    };
     let at = |s: i64| t0.plus_seconds(s);
 
     writeln!(
         demo.out,
         "account-driven User Enrollment, iPhone on iOS 18.1, user dana.lee@example.com (not in the directory yet)"
     )?;
-    let mut iphone = SimulatedDevice::new(
-        Platform::Ios,
-        "18.1".parse().map_err(|e| coded(&e))?,
-        "iPhone17,1",
-        &attestation_ca,
-        &mut seed,
-    )
-    .map_err(|e| coded(&e))?;
+    let mut iphone = iphone_on("18.1", "iPhone17,1", &mut seed)?;
     let r = host.send(iphone.well_known_request("dana.lee@example.com"), at(0));
     show(demo, "GET /.well-known/com.apple.remotemanagement", &r)?;
     expect(&r, 200, ".well-known")?;
@@ -287,7 +285,7 @@ pub fn simulate(demo: &mut Demo) -> Result<(), CliError> {
     let created = host
         .effects
         .iter()
-        .any(|e| matches!(e, Effect::CreateUser { key, .. } if key.subject == "00u8f3kq2"));
+        .any(|e| matches!(e, Effect::CreateUser(user) if user.key.subject == "00u8f3kq2"));
     let state = host
         .enrollments
         .values()
@@ -306,14 +304,7 @@ pub fn simulate(demo: &mut Demo) -> Result<(), CliError> {
         demo.out,
         "\nprofile-driven download on an iPhone on iOS 17.4, never installed"
     )?;
-    let mut other = SimulatedDevice::new(
-        Platform::Ios,
-        "17.4".parse().map_err(|e| coded(&e))?,
-        "iPhone15,2",
-        &attestation_ca,
-        &mut seed,
-    )
-    .map_err(|e| coded(&e))?;
+    let mut other = iphone_on("17.4", "iPhone15,2", &mut seed)?;
     let start = host.send(other.browse(&format!("{BASE}/portal")), at(100));
     show(demo, "GET /portal (Safari)", &start)?;
     other.keep_cookies(&start);

@@ -128,6 +128,23 @@ impl WebEvent {
     }
 }
 
+/// A user to register just in time, from the identity provider's claims. One record for the
+/// flow's action and the protocol engine's effect, so both carry the same fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    /// The key: issuer + subject.
+    pub key: UserKey,
+    /// Email claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+}
+
 /// Effects the host carries out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -135,19 +152,7 @@ pub enum WebAction {
     /// Send the browser to the IdP.
     RedirectToIdp,
     /// Create the user record (just-in-time registration), keyed by issuer + subject.
-    CreateUser {
-        /// The key.
-        key: UserKey,
-        /// Email claim.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email: Option<String>,
-        /// Display name.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        name: Option<String>,
-        /// Groups.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        groups: Vec<String>,
-    },
+    CreateUser(NewUser),
     /// Tag the device record with its ownership and enrollment.
     TagDevice {
         /// Ownership.

@@ -50,7 +50,7 @@ mod state;
 pub use device_error::DeviceError;
 use download::download;
 pub use enrollment::{EnrollmentKind, EnrollmentType, Ownership, choose_enrollment};
-pub use events::{CheckInMessage, Entry, WebAction, WebEvent};
+pub use events::{CheckInMessage, Entry, NewUser, WebAction, WebEvent};
 pub use settings::{DirectoryUser, PortalSettings, ProfileRef};
 use sign_in::open_portal;
 pub use state::{

@@ -126,12 +126,12 @@ impl AwaitingSignIn {
                 assigned_managed_apple_account: found.managed_apple_account,
             },
             None if settings.jit_registration => {
-                actions.push(WebAction::CreateUser {
+                actions.push(WebAction::CreateUser(NewUser {
                     key: key.clone(),
                     email: identity.email.clone(),
                     name: identity.name.clone(),
                     groups: identity.groups.clone(),
-                });
+                }));
                 // Federated Managed Apple Accounts use the IdP email.
                 SessionUser {
                     key,

@@ -35,6 +35,8 @@ use enrollkit_diagnostic::Diagnostic;
 use enrollkit_diagnostic::codes::protocol as codes;
 use enrollkit_flow::clock::Timestamp;
 use enrollkit_flow::identity::UserKey;
+/// The user a [`Effect::CreateUser`] registers (the web flow's record, re-exported).
+pub use enrollkit_flow::web::NewUser;
 use enrollkit_flow::web::Ownership;
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -285,19 +287,7 @@ pub enum Effect {
         key: LookupKey,
     },
     /// Create the user (just-in-time registration), keyed by issuer + subject.
-    CreateUser {
-        /// The key.
-        key: UserKey,
-        /// Email claim.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email: Option<String>,
-        /// Display name.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        name: Option<String>,
-        /// Groups.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        groups: Vec<String>,
-    },
+    CreateUser(NewUser),
     /// Call [`Engine::expire`] for this enrollment at this time (the install window closes).
     ScheduleExpiry {
         /// The enrollment.

@@ -249,6 +249,23 @@ impl Engine {
         }
     }
 
+    /// The callback's query, once its state matches the enrollment's pending sign-in.
+    fn checked_callback<B>(
+        &self,
+        enrollment: &Enrollment,
+        request: &http::Request<B>,
+        now: Timestamp,
+    ) -> Result<oidc::Callback, ProtocolError> {
+        let callback = oidc::read_callback(request.uri().query().unwrap_or_default())?;
+        oidc::check_state(
+            &self.settings.oidc,
+            enrollment.sign_in.as_ref(),
+            &callback.state,
+            now,
+        )?;
+        Ok(callback)
+    }
+
     /// `GET {base}/oidc/callback`: checks the state and asks the server to exchange the code.
     pub(crate) fn callback<B>(
         &self,
@@ -256,19 +273,13 @@ impl Engine {
         enrollment: Option<Enrollment>,
         now: Timestamp,
     ) -> Result<Handled, ProtocolError> {
-        let callback = oidc::read_callback(request.uri().query().unwrap_or_default())?;
         let enrollment = enrollment.ok_or_else(|| {
             ProtocolError::new(
                 codes::SIGN_IN_STATE_MISMATCH,
                 "no sign-in is pending under this state (already used, or never started here)",
             )
         })?;
-        oidc::check_state(
-            &self.settings.oidc,
-            enrollment.sign_in.as_ref(),
-            &callback.state,
-            now,
-        )?;
+        let callback = self.checked_callback(&enrollment, request, now)?;
         let token_request = oidc::token_request(
             &self.settings.oidc,
             self.settings.secret_key.expose().as_bytes(),
@@ -294,13 +305,7 @@ impl Engine {
         jwks: &jsonwebtoken::jwk::JwkSet,
         now: Timestamp,
     ) -> Result<VerifiedSignIn, ProtocolError> {
-        let callback = oidc::read_callback(callback_request.uri().query().unwrap_or_default())?;
-        oidc::check_state(
-            &self.settings.oidc,
-            enrollment.sign_in.as_ref(),
-            &callback.state,
-            now,
-        )?;
+        let callback = self.checked_callback(enrollment, callback_request, now)?;
         oidc::validate_token_response(
             &self.settings.oidc,
             self.settings.secret_key.expose().as_bytes(),
@@ -344,17 +349,7 @@ impl Engine {
             let mut location = None;
             for action in &stepped.actions {
                 match action {
-                    WebAction::CreateUser {
-                        key,
-                        email,
-                        name,
-                        groups,
-                    } => effects.push(Effect::CreateUser {
-                        key: key.clone(),
-                        email: email.clone(),
-                        name: name.clone(),
-                        groups: groups.clone(),
-                    }),
+                    WebAction::CreateUser(user) => effects.push(Effect::CreateUser(user.clone())),
                     WebAction::CompleteAuthentication { location: l } => {
                         location = Some(l.clone());
                     }
