@@ -79,7 +79,7 @@ pub use payload::{Payload, PayloadKind, types};
 pub use payloads::*;
 pub use profile::Profile;
 pub use read::{
-    LoadedProfile, LoadedValue, SignedContainer, SourceFormat, read_profile, read_value,
+    LoadedProfile, LoadedValue, SignedContainer, SourceFormat, kind_name, read_profile, read_value,
 };
 pub use typed::CommonKeys;
 pub use write::{binary_bytes, xml_bytes};

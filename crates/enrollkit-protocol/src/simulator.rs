@@ -22,7 +22,7 @@ use enrollkit_cms::{CmsSigner, KeyAlgorithm, SignOptions, SigningIdentity, Throw
 use enrollkit_diagnostic::{OsVersion, Platform};
 use enrollkit_flow::clock::Timestamp;
 use enrollkit_flow::identity::UserKey;
-use enrollkit_flow::web::DirectoryUser;
+use enrollkit_flow::web::{DirectoryUser, NewUser};
 use enrollkit_profile::plist::{Dictionary, Value};
 use http::{HeaderValue, header};
 use jsonwebtoken::jwk::{Jwk, JwkSet};
@@ -391,15 +391,19 @@ impl SimulatedDevice {
         }
     }
 
+    /// The push Topic of the installed MDM payload, empty before installation.
+    fn installed_topic(&self) -> String {
+        self.installed
+            .as_ref()
+            .map(|p| p.topic.clone())
+            .unwrap_or_default()
+    }
+
     /// An `Authenticate` for the installed profile.
     pub fn authenticate(&self) -> Message {
         let (udid, enrollment_id) = self.device_keys();
         Message::Authenticate(Authenticate {
-            topic: self
-                .installed
-                .as_ref()
-                .map(|p| p.topic.clone())
-                .unwrap_or_default(),
+            topic: self.installed_topic(),
             udid,
             enrollment_id,
             os_version: Some(self.os_version.to_string()),
@@ -414,11 +418,7 @@ impl SimulatedDevice {
     pub fn token_update(&self) -> Message {
         let (udid, enrollment_id) = self.device_keys();
         Message::TokenUpdate(TokenUpdate {
-            topic: self
-                .installed
-                .as_ref()
-                .map(|p| p.topic.clone())
-                .unwrap_or_default(),
+            topic: self.installed_topic(),
             udid,
             enrollment_id,
             token: Sha256::digest(self.udid.as_bytes()).to_vec(),
@@ -431,11 +431,7 @@ impl SimulatedDevice {
     pub fn check_out(&self) -> Message {
         let (udid, enrollment_id) = self.device_keys();
         Message::CheckOut(CheckOut {
-            topic: self
-                .installed
-                .as_ref()
-                .map(|p| p.topic.clone())
-                .unwrap_or_default(),
+            topic: self.installed_topic(),
             udid,
             enrollment_id,
             ..Default::default()
@@ -722,7 +718,7 @@ impl<'e> InMemoryHost<'e> {
                 Effect::Unindex { key } => {
                     self.index.remove(&key.to_key_string());
                 }
-                Effect::CreateUser { key, email, .. } => {
+                Effect::CreateUser(NewUser { key, email, .. }) => {
                     self.users
                         .entry(key.clone())
                         .or_insert_with(|| DirectoryUser {

@@ -129,8 +129,14 @@ pub(crate) fn into_dictionary(value: Value) -> Result<Dictionary, ProfileError> 
     }
 }
 
-/// A short article + noun for error messages.
-pub(crate) fn kind_name(v: &Value) -> &'static str {
+/// A short article + noun naming a plist value's type, for error messages
+/// (shared by every crate that reports a mistyped value).
+///
+/// ```
+/// use enrollkit_profile::{kind_name, plist::Value};
+/// assert_eq!(kind_name(&Value::Integer(7.into())), "an integer");
+/// ```
+pub fn kind_name(v: &Value) -> &'static str {
     match v {
         Value::Array(_) => "an array",
         Value::Dictionary(_) => "a dictionary",

@@ -147,20 +147,7 @@ pub fn put_opt(d: &mut Dictionary, key: &str, value: &Option<impl ToValue>) {
 }
 
 /// The plist type name used in messages.
-pub(crate) fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Array(_) => "an array",
-        Value::Dictionary(_) => "a dictionary",
-        Value::Boolean(_) => "a boolean",
-        Value::Data(_) => "data",
-        Value::Date(_) => "a date",
-        Value::Real(_) => "a real",
-        Value::Integer(_) => "an integer",
-        Value::String(_) => "a string",
-        Value::Uid(_) => "a UID",
-        _ => "an unknown value",
-    }
-}
+pub(crate) use enrollkit_profile::kind_name as type_name;
 
 /// The dictionary being read, and the name errors start with.
 pub(crate) struct Fields {
