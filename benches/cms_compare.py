@@ -107,11 +107,17 @@ def main():
         for peer, peer_rate, target in peers:
             prate = med(peer_rate)
             ratio = med(lambda o, s, p: o[key] / peer_rate(o, s, p))
-            ok = "" if target is None else ("yes" if ratio >= target else "NO")
-            ok_all &= ok != "NO"
-            tgt = "" if target is None else f">={target:g}"
-            print(f"{name:28} {rate:12.0f}  {peer:14} {prate:10.0f} {ratio:7.2f} {tgt:>7}  {ok}")
+            ok_all &= print_ratio_row(name, rate, peer, prate, ratio, target, (28, 14))
     return 0 if ok_all else 1
+
+
+def print_ratio_row(name, rate, peer, peer_rate, ratio, target, widths):
+    """Prints one comparison row; returns False only when the row has a goal it misses."""
+    ok = "" if target is None else ("yes" if ratio >= target else "NO")
+    tgt = "" if target is None else f">={target:g}"
+    name_w, peer_w = widths
+    print(f"{name:{name_w}} {rate:12.0f}  {peer:{peer_w}} {peer_rate:10.0f} {ratio:7.2f} {tgt:>7}  {ok}")
+    return ok != "NO"
 
 
 if __name__ == "__main__":

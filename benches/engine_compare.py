@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cms_compare import openssl_speed  # noqa: E402
+from cms_compare import openssl_speed, print_ratio_row  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -68,10 +68,7 @@ def main():
         rate = statistics.median(o[key] for o, _ in rounds)
         prate = statistics.median(peer_rate(s) for _, s in rounds)
         ratio = statistics.median(o[key] / peer_rate(s) for o, s in rounds)
-        ok = "" if target is None else ("yes" if ratio >= target else "NO")
-        ok_all &= ok != "NO"
-        tgt = "" if target is None else f">={target:g}"
-        print(f"{name:34} {rate:12.0f}  {peer:18} {prate:10.0f} {ratio:7.2f} {tgt:>7}  {ok}")
+        ok_all &= print_ratio_row(name, rate, peer, prate, ratio, target, (34, 18))
     return 0 if ok_all else 1
 
 

@@ -6,7 +6,8 @@
 # FUZZ_RUNS=N stops each target after N executions instead (SECONDS then only caps the time).
 set -uo pipefail
 cd "$(dirname "$0")/../fuzz"
-unset CARGO_TARGET_DIR
+# Instrumented builds get their own target dir (as in the CI smoke), never the main one.
+export CARGO_TARGET_DIR="${ENROLLKIT_FUZZ_TARGET_DIR:-$PWD/target}"
 seconds=${1:-300}
 shift || true
 if [ "$#" -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(cargo fuzz list); fi

@@ -298,26 +298,8 @@ pub struct PayloadInfo {
     pub is_identity: bool,
 }
 
-/// The MDM payload's key settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MdmInfo {
-    /// `ServerURL`.
-    pub server_url: Option<String>,
-    /// `CheckInURL`.
-    pub check_in_url: Option<String>,
-    /// `Topic`.
-    pub topic: Option<String>,
-    /// `IdentityCertificateUUID`.
-    pub identity_certificate_uuid: Option<String>,
-    /// `AccessRights` bit mask.
-    pub access_rights: Option<u32>,
-    /// `EnrollmentMode` (`BYOD`/`ADDE`) of account-driven enrollment.
-    pub enrollment_mode: Option<String>,
-    /// `ManagedAppleID` (profile-driven User Enrollment).
-    pub managed_apple_id: Option<String>,
-    /// `AssignedManagedAppleID` (account-driven enrollment).
-    pub assigned_managed_apple_id: Option<String>,
-}
+/// The MDM payload's key settings: the facade's summary, the same record in every binding.
+pub use enrollkit::inspect::MdmSummary as MdmInfo;
 
 /// What a profile contains, for display and checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,15 +343,6 @@ pub fn inspect(profile: &core::Profile) -> ProfileInfo {
                 is_identity: p.is_identity,
             })
             .collect(),
-        mdm: i.mdm.map(|m| MdmInfo {
-            server_url: m.server_url,
-            check_in_url: m.check_in_url,
-            topic: m.topic,
-            identity_certificate_uuid: m.identity_certificate_uuid,
-            access_rights: m.access_rights,
-            enrollment_mode: m.enrollment_mode,
-            managed_apple_id: m.managed_apple_id,
-            assigned_managed_apple_id: m.assigned_managed_apple_id,
-        }),
+        mdm: i.mdm,
     }
 }
