@@ -48,7 +48,28 @@ fn err(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
 /// The store.
 #[derive(Clone)]
 pub struct Store {
+    /// Reads (and, on PostgreSQL, writes).
     pool: AnyPool,
+    /// Transactions and other writes.
+    writer: AnyPool,
+}
+
+fn pool_options(sqlite: bool, connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if sqlite {
+                    sqlx::query("PRAGMA synchronous = NORMAL")
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("PRAGMA busy_timeout = 10000")
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -65,25 +86,12 @@ impl Store {
     pub async fn open(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         install_default_drivers();
         let sqlite = url.starts_with("sqlite:");
-        let pool = AnyPoolOptions::new()
-            .max_connections(if sqlite {
-                max_connections.min(8)
-            } else {
-                max_connections
-            })
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if sqlite {
-                        sqlx::query("PRAGMA synchronous = NORMAL")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA busy_timeout = 10000")
-                            .execute(&mut *conn)
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
+        let connections = if sqlite {
+            max_connections.min(8)
+        } else {
+            max_connections
+        };
+        let pool = pool_options(sqlite, connections)
             .connect(url)
             .await
             .map_err(err("connecting to the database"))?;
@@ -97,7 +105,19 @@ impl Store {
             what: "migrating",
             source: e.into(),
         })?;
-        Ok(Store { pool })
+        // SQLite takes one writer at a time; concurrent writers on several connections would
+        // wait for its lock in the busy handler's millisecond sleeps. One writing connection
+        // queues them in the pool instead, while reads use the others (WAL lets them run
+        // beside the writer).
+        let writer = if sqlite {
+            pool_options(true, 1)
+                .connect(url)
+                .await
+                .map_err(err("connecting to the database"))?
+        } else {
+            pool.clone()
+        };
+        Ok(Store { pool, writer })
     }
 
     fn row_to_stored(row: &sqlx::any::AnyRow) -> Result<Stored, StoreError> {
@@ -165,7 +185,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Commit, StoreError> {
         let mut tx = self
-            .pool
+            .writer
             .begin()
             .await
             .map_err(err("starting a transaction"))?;
@@ -240,7 +260,7 @@ impl Store {
         sqlx::query("DELETE FROM timers WHERE enrollment = $1 AND due_at = $2")
             .bind(enrollment.to_owned())
             .bind(due_at)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(err("deleting a timer"))?;
         Ok(())
