@@ -80,6 +80,6 @@ pub use parse::{MAX_CERTIFICATES, MAX_INPUT_BYTES, extract_signed_content, looks
 pub use sign::{CmsSigner, DigestAlgorithm, SignOptions, sign};
 pub use throwaway::{ThrowawayCa, ThrowawayIdentity, certificate_pem, generate_throwaway_identity};
 pub use verify::{
-    Integrity, TrustAnchors, Verdict, VerdictReason, Verification, Verifier, VerifyOptions,
-    check_integrity, signer_certificates, verify, verify_detached,
+    DEFAULT_CERT_CACHE_CAPACITY, Integrity, TrustAnchors, Verdict, VerdictReason, Verification,
+    Verifier, VerifyOptions, check_integrity, signer_certificates, verify, verify_detached,
 };

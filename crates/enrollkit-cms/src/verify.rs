@@ -1,6 +1,6 @@
 //! Verifying CMS SignedData and producing a device-style verdict.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -390,7 +390,17 @@ impl Verifier {
         Verifier {
             anchors,
             max_chain_len: 8,
-            cache: Mutex::new(CertCache::default()),
+            cache: Mutex::new(CertCache::with_capacity(DEFAULT_CERT_CACHE_CAPACITY)),
+        }
+    }
+    /// Change how many message certificates (with their parsed keys and checked issuer
+    /// signatures) this verifier keeps; 0 keeps none. Default
+    /// [`DEFAULT_CERT_CACHE_CAPACITY`]: size it to the devices that check in between two
+    /// visits of the same device.
+    pub fn with_cache_capacity(self, capacity: usize) -> Self {
+        Verifier {
+            cache: Mutex::new(CertCache::with_capacity(capacity)),
+            ..self
         }
     }
     /// Change the maximum number of certificates in a chain, signer and anchor included.
@@ -428,15 +438,41 @@ impl Verifier {
     }
 }
 
-/// Certificates from messages, parsed once per [`Verifier`] (searched linearly by their exact
-/// DER; profiles come from few signers).
-#[derive(Default)]
+/// Certificates from messages, parsed once per [`Verifier`] and found by their exact DER.
+/// A server verifies check-ins from thousands of devices, each with its own identity
+/// certificate, so the cache holds many; the oldest entry goes first when it is full.
 struct CertCache {
-    certs: Vec<Arc<CertInfo>>,
+    by_der: HashMap<Vec<u8>, Arc<CertInfo>>,
+    order: VecDeque<Vec<u8>>,
+    capacity: usize,
 }
 
-/// Parsed message certificates kept by a [`Verifier`] before the cache is emptied.
-const CERT_CACHE_LIMIT: usize = 32;
+impl CertCache {
+    fn with_capacity(capacity: usize) -> Self {
+        CertCache {
+            by_der: HashMap::new(),
+            order: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    fn insert(&mut self, c: &Arc<CertInfo>) {
+        if self.capacity == 0 || self.by_der.contains_key(&c.der) {
+            return;
+        }
+        while self.by_der.len() >= self.capacity {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            self.by_der.remove(&oldest);
+        }
+        self.order.push_back(c.der.clone());
+        self.by_der.insert(c.der.clone(), Arc::clone(c));
+    }
+}
+
+/// Parsed message certificates a [`Verifier`] keeps by default (about 4 KB each).
+pub const DEFAULT_CERT_CACHE_CAPACITY: usize = 4096;
 
 /// The message's X.509 certificates, parsing each DER once per [`Verifier`]. Entries that are
 /// not certificates, or do not parse, are left out (and judged by `check_other_certificates`).
@@ -453,11 +489,7 @@ fn message_certificates(
             out.extend(CertInfo::parse(der).map(Arc::new));
             continue;
         };
-        let hit = lock(cache)
-            .certs
-            .iter()
-            .find(|c| c.der == *der)
-            .map(Arc::clone);
+        let hit = lock(cache).by_der.get(*der).map(Arc::clone);
         if let Some(c) = hit {
             out.push(c);
             continue;
@@ -465,11 +497,7 @@ fn message_certificates(
         let Some(c) = CertInfo::parse(der).map(Arc::new) else {
             continue;
         };
-        let mut guard = lock(cache);
-        if guard.certs.len() >= CERT_CACHE_LIMIT {
-            guard.certs.clear();
-        }
-        guard.certs.push(Arc::clone(&c));
+        lock(cache).insert(&c);
         out.push(c);
     }
     out
