@@ -12,6 +12,8 @@
 #   benches/checkin_compare.sh [DEVICES] [CONCURRENCY]     # defaults 2000 32
 #
 # Prints one JSON line per run and a ratio table. Not part of the test suite.
+# CHECKIN_BENCH_STORAGES="sqlite" limits the storages; CHECKIN_BENCH_PERF=FILE records the
+# reference server's check-in run with `perf record -g` into FILE.STORAGE (to see where time goes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -71,7 +73,8 @@ start_server() { # CONFIG
 }
 
 results=()
-for storage in sqlite postgresql; do
+storages=${CHECKIN_BENCH_STORAGES:-sqlite postgresql}
+for storage in $storages; do
     dir="$work/$storage"
     mkdir -p "$dir/state"
     if [ "$storage" = sqlite ]; then db="sqlite://state/bench.db?mode=rwc"; else db="$(postgres_dsn enrollkit_bench)"; fi
@@ -90,8 +93,15 @@ EOF
         --out "$dir/stream.json" >&2
     stop_server
     start_server "$dir/plain.toml"
+    perf_pid=""
+    if [ -n "${CHECKIN_BENCH_PERF:-}" ]; then
+        perf record -F 1999 -g -p "$server_pid" -o "$CHECKIN_BENCH_PERF.$storage" 2>/dev/null &
+        perf_pid=$!
+        sleep 1
+    fi
     ours=$("$bin/enrollkit-device" bench-checkins --stream "$dir/stream.json" --origin http://127.0.0.1:18443 \
         --concurrency "$concurrency" --label "enrollkit-$storage")
+    if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
     stop_server
     if [ "$storage" = sqlite ]; then
         nanomdm_start 19000 "$work/keys/device-ca.pem" filekv "$work/nanomdm-kv" "$work/nanomdm.log"
@@ -111,7 +121,7 @@ import json, sys
 runs = {r["label"]: r for r in map(json.loads, sys.stdin)}
 row = "{:<11} {:<10} {:>12} {:>8} {:>8} {:>8}"
 print(row.format("storage", "server", "check-ins/s", "p50 ms", "p99 ms", "refused"))
-for storage in ("sqlite", "postgresql"):
+for storage in [s for s in ("sqlite", "postgresql") if "enrollkit-" + s in runs]:
     for name in ("enrollkit", "nanomdm"):
         r = runs[name + "-" + storage]
         lat = r["latency"]
