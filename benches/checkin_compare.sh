@@ -11,7 +11,9 @@
 #
 #   benches/checkin_compare.sh [DEVICES] [CONCURRENCY]     # defaults 2000 32
 #
-# Prints one JSON line per run and a ratio table. Not part of the test suite.
+# Prints one JSON line per run and a ratio table, with each server's CPU time per check-in
+# (from /proc: what the server itself spent, whatever the client and the machine allow).
+# Not part of the test suite.
 # CHECKIN_BENCH_STORAGES="sqlite" limits the storages; CHECKIN_BENCH_PERF=FILE records the
 # reference server's check-in run with `perf record -g` into FILE.STORAGE (to see where time goes).
 set -euo pipefail
@@ -72,6 +74,18 @@ start_server() { # CONFIG
     return 1
 }
 
+# CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+cpu_seconds() {
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+# Adds the server's CPU time per check-in to a bench-checkins JSON line.
+with_cpu() { # JSON CPU_BEFORE CPU_AFTER
+    python3 -c 'import json, sys
+r = json.loads(sys.argv[1]); cpu = float(sys.argv[3]) - float(sys.argv[2])
+r["server_cpu_seconds"] = cpu; r["server_cpu_us_per_checkin"] = cpu / r["checkins"] * 1e6
+print(json.dumps(r))' "$@"
+}
+
 results=()
 storages=${CHECKIN_BENCH_STORAGES:-sqlite postgresql}
 for storage in $storages; do
@@ -99,8 +113,10 @@ EOF
         perf_pid=$!
         sleep 1
     fi
+    before=$(cpu_seconds "$server_pid")
     ours=$("$bin/enrollkit-device" bench-checkins --stream "$dir/stream.json" --origin http://127.0.0.1:18443 \
         --concurrency "$concurrency" --label "enrollkit-$storage")
+    ours=$(with_cpu "$ours" "$before" "$(cpu_seconds "$server_pid")")
     if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
     stop_server
     if [ "$storage" = sqlite ]; then
@@ -108,8 +124,10 @@ EOF
     else
         nanomdm_start 19000 "$work/keys/device-ca.pem" pgsql "$(postgres_dsn nanomdm_bench)" "$work/nanomdm.log"
     fi
+    before=$(cpu_seconds "$NANOMDM_PID")
     theirs=$("$bin/enrollkit-device" bench-checkins --stream "$dir/stream.json" --origin "$NANOMDM_URL" \
         --path /mdm --concurrency "$concurrency" --label "nanomdm-$storage")
+    theirs=$(with_cpu "$theirs" "$before" "$(cpu_seconds "$NANOMDM_PID")")
     nanomdm_stop
     echo "$ours"
     echo "$theirs"
@@ -119,15 +137,16 @@ done
 printf '%s\n' "${results[@]}" | python3 -c '
 import json, sys
 runs = {r["label"]: r for r in map(json.loads, sys.stdin)}
-row = "{:<11} {:<10} {:>12} {:>8} {:>8} {:>8}"
-print(row.format("storage", "server", "check-ins/s", "p50 ms", "p99 ms", "refused"))
+row = "{:<11} {:<10} {:>12} {:>8} {:>8} {:>8} {:>13}"
+print(row.format("storage", "server", "check-ins/s", "p50 ms", "p99 ms", "refused", "server CPU us"))
 for storage in [s for s in ("sqlite", "postgresql") if "enrollkit-" + s in runs]:
     for name in ("enrollkit", "nanomdm"):
         r = runs[name + "-" + storage]
         lat = r["latency"]
         print(row.format(storage, name, "%.0f" % r["checkins_per_second"], "%.2f" % lat["p50_ms"],
-                         "%.2f" % lat["p99_ms"], r["refused"]))
+                         "%.2f" % lat["p99_ms"], r["refused"], "%.0f" % r["server_cpu_us_per_checkin"]))
     a, b = runs["enrollkit-" + storage], runs["nanomdm-" + storage]
-    print("{:<11} ratio      {:>11.2f}x  p99 {:.2f}x".format(
-        storage, a["checkins_per_second"] / b["checkins_per_second"], a["latency"]["p99_ms"] / b["latency"]["p99_ms"]))
+    print("{:<11} ratio      {:>11.2f}x  p99 {:.2f}x  server CPU per check-in {:.2f}x".format(
+        storage, a["checkins_per_second"] / b["checkins_per_second"], a["latency"]["p99_ms"] / b["latency"]["p99_ms"],
+        a["server_cpu_us_per_checkin"] / b["server_cpu_us_per_checkin"]))
 '
