@@ -86,6 +86,15 @@ impl Store {
     pub async fn open(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         install_default_drivers();
         let sqlite = url.starts_with("sqlite:");
+        if sqlite && url.contains("memory") {
+            // Each connection would open a database of its own.
+            return Err(StoreError {
+                what: "opening the database",
+                source: sqlx::Error::Configuration(
+                    "an in-memory SQLite database is private to one connection; give a file (sqlite://state/enrollkit.db?mode=rwc)".into(),
+                ),
+            });
+        }
         let connections = if sqlite {
             max_connections.min(8)
         } else {
@@ -401,4 +410,48 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_in_memory_database_is_refused_with_a_reason() {
+        let e = Store::open("sqlite::memory:", 4)
+            .await
+            .err()
+            .expect("refused");
+        assert!(e.to_string().contains("in-memory"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn reads_see_what_the_writer_committed() {
+        let dir = std::env::temp_dir().join(format!("enrollkit-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("store.db").display());
+        let store = Store::open(&url, 8).await.expect("open");
+        let now = Timestamp::from_unix(1_800_000_000).expect("time");
+        let key = UserKey {
+            issuer: "https://login.example.com".into(),
+            subject: "00u1".into(),
+        };
+        let user = NewUser {
+            key: key.clone(),
+            email: Some("dana@example.com".into()),
+            name: None,
+            groups: Vec::new(),
+        };
+        let commit = store
+            .commit(None, None, &[Effect::CreateUser(user)], now)
+            .await
+            .expect("commit");
+        assert_eq!(commit, Commit::Done);
+        let found = store.user(&key).await.expect("read").expect("the user");
+        assert_eq!(
+            found.managed_apple_account.as_deref(),
+            Some("dana@example.com")
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
