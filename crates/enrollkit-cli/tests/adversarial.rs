@@ -14,6 +14,31 @@ use enrollkit_testkit::{python, run_measured};
 
 const EXE: &str = env!("CARGO_BIN_EXE_enrollkit");
 
+/// CPU time (user + system) of the children this process has waited for, from
+/// /proc/self/stat (Linux reports it in USER_HZ = 100 ticks a second); `None` elsewhere.
+/// The "within 1 s" limits are judged on the command's CPU time, so a loaded machine does not
+/// fail them; wall time is the fallback where /proc is missing.
+fn children_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; cutime and cstime are fields 16 and 17.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(13)?.parse::<u64>().ok()? + fields.get(14)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Runs the CLI and returns its output and its cost: CPU time where the platform reports it,
+/// wall time otherwise.
+fn enrollkit_timed(args: &[&str]) -> (Output, Duration) {
+    let (cpu, wall) = (children_cpu_time(), Instant::now());
+    let out = enrollkit(args);
+    let took = match (cpu, children_cpu_time()) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => wall.elapsed(),
+    };
+    (out, took)
+}
+
 fn enrollkit(args: &[&str]) -> Output {
     Command::new(EXE).args(args).output().unwrap()
 }
@@ -283,8 +308,7 @@ fn fifty_thousand_certificates_are_refused_in_a_second() {
         flooded.len()
     );
     let path = write(dir.path(), "flooded.signed", &flooded);
-    let started = Instant::now();
-    let out = enrollkit(&[
+    let (out, took) = enrollkit_timed(&[
         "verify",
         s(&path),
         "--trust",
@@ -293,7 +317,6 @@ fn fifty_thousand_certificates_are_refused_in_a_second() {
         "2030-01-01T00:00:00Z",
         "--json",
     ]);
-    let took = started.elapsed();
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -402,8 +425,7 @@ fn thirty_seven_thousand_recipients_are_refused_in_a_second() {
         &enrollkit::profile::xml_bytes(&enrollkit::profile::plist::Value::Dictionary(dict))
             .unwrap(),
     );
-    let started = Instant::now();
-    let out = enrollkit(&[
+    let (out, took) = enrollkit_timed(&[
         "decrypt",
         s(&path),
         "--key",
@@ -411,7 +433,6 @@ fn thirty_seven_thousand_recipients_are_refused_in_a_second() {
         "-o",
         s(&dir.path().join("out.mobileconfig")),
     ]);
-    let took = started.elapsed();
     assert_coded(&out, "CMS017");
     assert!(took < Duration::from_secs(1), "{took:?}");
 }
