@@ -272,8 +272,6 @@ fn decrypt_matching(
             "content-encryption algorithm {alg_oid}"
         )));
     };
-    let rsa = Pkcs1PrivateDecryptingKey::new(key.rsa_decrypting_key()?)
-        .map_err(|_| CmsError::Decryption("RSA key".into()))?;
     let candidates: Vec<_> = ed
         .recip_infos
         .0
@@ -290,6 +288,8 @@ fn decrypt_matching(
             None => "no RSA key-transport recipient in the message".into(),
         }));
     }
+    let rsa = Pkcs1PrivateDecryptingKey::new(key.rsa_decrypting_key()?)
+        .map_err(|_| CmsError::Decryption("RSA key".into()))?;
     for ktri in candidates {
         let mut buf = Zeroizing::new(vec![0u8; rsa.min_output_size()]);
         let Ok(cek) = rsa.decrypt(ktri.enc_key.as_bytes(), &mut buf) else {

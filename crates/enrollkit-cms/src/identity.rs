@@ -1,7 +1,7 @@
 //! Private keys, certificates and signing identities (PEM, DER, PKCS#12, external signers).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, PrivateDecryptingKey};
 use aws_lc_rs::signature::{
@@ -42,6 +42,9 @@ pub(crate) enum KeyInner {
         pair: RsaKeyPair,
         pkcs8: Zeroizing<Vec<u8>>,
         bits: u32,
+        /// Loaded on first decryption and kept: loading checks the key and builds its
+        /// Montgomery contexts, which costs more than the private operation itself.
+        decrypting: OnceLock<PrivateDecryptingKey>,
     },
 }
 
@@ -169,7 +172,12 @@ impl PrivateKey {
         let pair = RsaKeyPair::from_pkcs8(&pkcs8).map_err(key_rejected)?;
         let bits = u32::try_from(pair.public_modulus_len() * 8).unwrap_or(u32::MAX);
         Ok(PrivateKey {
-            inner: KeyInner::Rsa { pair, pkcs8, bits },
+            inner: KeyInner::Rsa {
+                pair,
+                pkcs8,
+                bits,
+                decrypting: OnceLock::new(),
+            },
         })
     }
 
@@ -204,8 +212,14 @@ impl PrivateKey {
     /// An RSA decryption key for EnvelopedData key transport.
     pub(crate) fn rsa_decrypting_key(&self) -> Result<PrivateDecryptingKey, CmsError> {
         match &self.inner {
-            KeyInner::Rsa { pkcs8, .. } => {
-                PrivateDecryptingKey::from_pkcs8(pkcs8).map_err(key_rejected)
+            KeyInner::Rsa {
+                pkcs8, decrypting, ..
+            } => {
+                if let Some(loaded) = decrypting.get() {
+                    return Ok(loaded.clone());
+                }
+                let loaded = PrivateDecryptingKey::from_pkcs8(pkcs8).map_err(key_rejected)?;
+                Ok(decrypting.get_or_init(|| loaded).clone())
             }
             KeyInner::Ec { .. } => Err(CmsError::Unsupported(
                 "EC recipient keys (key agreement) are not supported; use an RSA key".into(),
