@@ -505,10 +505,32 @@ fn fail(
     Transition::failed(failed, diagnostic).with_action(LoginAction::ShowLoginWindow { view })
 }
 
+/// What is wrong with a list of local accounts, if anything: a nameless account, or a name
+/// listed twice. Names compare without case, as on both platforms.
+fn account_list_problem(accounts: &[LocalAccount]) -> Option<String> {
+    let mut seen = std::collections::HashSet::with_capacity(accounts.len());
+    for account in accounts {
+        if account.name.is_empty() {
+            return Some("a local account has no name".into());
+        }
+        if !seen.insert(account.name.to_lowercase()) {
+            return Some(format!(
+                "the local account {:?} is listed twice",
+                account.name
+            ));
+        }
+    }
+    None
+}
+
 /// Events every "at the login window" state (idle, provisioned, failed) handles alike.
 fn at_login_window(policy: &ProvisioningPolicy, state: LoginState, event: LoginEvent) -> Step {
     match event {
         LoginEvent::Refresh { device: snapshot } => {
+            if let Some(problem) = account_list_problem(&snapshot.accounts) {
+                let d = codes::DEVICE_SNAPSHOT_INVALID.at("event.device.accounts", problem);
+                return Transition::rejected(state, d);
+            }
             let mut device = state.into_device();
             device.accounts = snapshot.accounts;
             if let Some(online) = snapshot.online {
@@ -765,17 +787,8 @@ impl LoginWindowFlow {
     /// Checks internal consistency; returns what is wrong.
     pub fn check_invariants(&self, policy: &ProvisioningPolicy) -> Result<(), String> {
         let device = self.state.device();
-        let mut names: Vec<String> = device
-            .accounts
-            .iter()
-            .map(|a| a.name.to_lowercase())
-            .collect();
-        names.sort();
-        let before = names.len();
-        names.dedup();
-        let created_here = matches!(self.state, LoginState::Provisioned(_));
-        if names.len() != before && created_here {
-            return Err("provisioning produced a duplicate account name".into());
+        if let Some(problem) = account_list_problem(&device.accounts) {
+            return Err(problem);
         }
         match &self.state {
             LoginState::Authenticating(_) if self_service_availability(policy, device).is_err() => {

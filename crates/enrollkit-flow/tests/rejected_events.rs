@@ -92,3 +92,52 @@ fn a_rejected_login_event_does_not_advance_the_clock() {
         .handle(&policy, Timed::new(at(1), LoginEvent::Cancelled));
     assert!(!codes(&step).contains(&"FLOW001"), "{:?}", step.diagnostics);
 }
+
+/// Fuzzing found a refresh that listed two nameless accounts; provisioning then produced a
+/// device with duplicate account names. A refresh like that is refused and changes nothing.
+#[test]
+fn a_refresh_listing_an_account_twice_or_without_a_name_is_refused() {
+    use enrollkit_flow::login_window::{DeviceSnapshot, LocalAccount};
+    let scenario: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../examples/scenarios/login-macos-happy.json"
+    ))
+    .unwrap();
+    let policy: ProvisioningPolicy = serde_json::from_value(scenario["policy"].clone()).unwrap();
+    let device: DeviceState = serde_json::from_value(scenario["device"].clone()).unwrap();
+    let flow = LoginWindowFlow::new(device);
+    let account = |name: &str| LocalAccount {
+        name: name.into(),
+        full_name: None,
+        managed: false,
+    };
+    let refresh = |accounts| LoginEvent::Refresh {
+        device: DeviceSnapshot {
+            accounts,
+            online: None,
+            ip_address: None,
+        },
+    };
+    for (accounts, why) in [
+        (vec![account(""), account("")], "has no name"),
+        (vec![account("admin"), account("Admin")], "listed twice"),
+    ] {
+        let before = flow.clone();
+        let step = flow
+            .clone()
+            .handle(&policy, Timed::new(at(1), refresh(accounts)));
+        assert_eq!(codes(&step), ["FLOW213"]);
+        assert!(
+            step.diagnostics[0].message.contains(why),
+            "{:?}",
+            step.diagnostics
+        );
+        assert_eq!(step.flow, before, "the refused refresh changed the flow");
+    }
+    // Distinct names are taken.
+    let step = flow.handle(
+        &policy,
+        Timed::new(at(1), refresh(vec![account("admin"), account("guest")])),
+    );
+    assert!(codes(&step).is_empty(), "{:?}", step.diagnostics);
+    assert_eq!(step.flow.state.device().accounts.len(), 2);
+}

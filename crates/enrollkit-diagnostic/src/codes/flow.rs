@@ -146,6 +146,10 @@ crate::declare_codes! {
         "The web sign-in at the identity provider failed or was refused.",
         "",
         "Check the username and password at the IdP, then choose Sign in again.";
+    DEVICE_SNAPSHOT_INVALID = "FLOW213", Error,
+        "A device refresh lists a local account with no name, or one name twice (names compare without case); the state is unchanged.",
+        "",
+        "Report each local account once, by its short name.";
     WELL_KNOWN_INVALID = "FLOW300", Error,
         "The .well-known/com.apple.remotemanagement document is malformed or names no usable server.",
         "",
