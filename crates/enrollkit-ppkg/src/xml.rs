@@ -245,6 +245,12 @@ pub fn parse_element_tree(bytes: &[u8], limits: &Limits) -> Result<Element, Pars
     }
     let text =
         std::str::from_utf8(bytes).map_err(|e| ParseError::Encoding(format!("not UTF-8: {e}")))?;
+    if let Some((offset, c)) = text.char_indices().find(|&(_, c)| !xml_char(c)) {
+        return Err(ParseError::Xml {
+            offset: offset as u64,
+            reason: not_xml_char(c),
+        });
+    }
 
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_end_names = true;
@@ -321,6 +327,12 @@ pub fn parse_element_tree(bytes: &[u8], limits: &Limits) -> Result<Element, Pars
                 })?;
                 let name = r.xml_content(XmlVersion::Implicit1_0);
                 let piece = match resolved_char {
+                    Some(c) if !xml_char(c) => {
+                        return Err(ParseError::Xml {
+                            offset: pos,
+                            reason: not_xml_char(c),
+                        });
+                    }
                     Some(c) => c.to_string(),
                     None => resolve_predefined_entity(&name)
                         .map(str::to_owned)
@@ -442,6 +454,17 @@ fn close_element(
         }
     }
     Ok(())
+}
+
+/// XML 1.0 `Char`: tab, newline, carriage return, and U+0020 up, except U+FFFE and U+FFFF.
+/// Windows' tools refuse a file with any other character, raw or as a reference, and a
+/// written file could not carry it.
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+fn not_xml_char(c: char) -> String {
+    format!("U+{:04X} is not a character XML 1.0 allows", u32::from(c))
 }
 
 /// In an element with child elements, text is layout: trim it and drop what is empty.

@@ -29,7 +29,7 @@ impl AnswerFile {
         for child in root.elements() {
             match child.local_name() {
                 "PackageConfig" if package_config.is_none() => {
-                    package_config = Some(read_package_config(child));
+                    package_config = Some(read_package_config(child)?);
                 }
                 "Settings" if settings.is_none() => settings = Some(child),
                 _ => root_extra.push(child.clone()),
@@ -55,7 +55,15 @@ impl AnswerFile {
     }
 }
 
-pub(super) fn read_package_config(element: &Element) -> PackageConfig {
+pub(super) fn read_package_config(element: &Element) -> Result<PackageConfig, ParseError> {
+    // PackageConfig is always typed, so what the model cannot keep is refused, not dropped.
+    if !only_element_children(element) {
+        return Err(ParseError::NotAnswerFile(
+            "PackageConfig holds text or comments between its elements, which cannot be kept; \
+             remove them"
+                .into(),
+        ));
+    }
     let mut config = PackageConfig {
         namespace: element.namespace.clone().unwrap_or_default(),
         id: String::new(),
@@ -69,6 +77,16 @@ pub(super) fn read_package_config(element: &Element) -> PackageConfig {
     };
     for child in element.elements() {
         let text = child.text();
+        let known = matches!(
+            child.local_name(),
+            "ID" | "Name" | "Description" | "Version" | "OwnerType" | "Rank" | "Notes"
+        );
+        if known && (!leaf(child) || has_attributes(child)) {
+            return Err(ParseError::NotAnswerFile(format!(
+                "PackageConfig.{} holds attributes, elements or comments; it takes text only",
+                child.local_name()
+            )));
+        }
         match child.local_name() {
             "ID" => config.id = text,
             "Name" => config.name = text,
@@ -80,7 +98,7 @@ pub(super) fn read_package_config(element: &Element) -> PackageConfig {
             _ => config.extra.push(child.clone()),
         }
     }
-    config
+    Ok(config)
 }
 
 pub(super) type SettingsParts = (String, SettingsGroup, Vec<Element>);
@@ -138,6 +156,31 @@ impl SettingsGroup {
     }
 }
 
+/// Whether `e` can be read as a typed container: no attributes, and nothing besides child
+/// elements and layout whitespace. Text or comments there have no place in the model, so
+/// such an element stays raw rather than losing them.
+pub(super) fn plain_container(e: &Element) -> bool {
+    !has_attributes(e) && only_element_children(e)
+}
+
+fn only_element_children(e: &Element) -> bool {
+    e.children.iter().all(|n| match n {
+        Node::Element(_) => true,
+        Node::Text(t) => t.trim().is_empty(),
+        Node::Comment(_) => false,
+    })
+}
+
+/// A value the model types: text only, and no attributes.
+pub(super) fn typed_leaf(e: &Element) -> bool {
+    leaf(e) && !has_attributes(e)
+}
+
+/// Whether `e` is a value: text only, no child elements or comments (which `text()` drops).
+pub(super) fn leaf(e: &Element) -> bool {
+    e.children.iter().all(|n| matches!(n, Node::Text(_)))
+}
+
 pub(super) fn has_attributes(e: &Element) -> bool {
     e.attributes.iter().any(|a| !a.name.starts_with("xmlns"))
 }
@@ -167,7 +210,7 @@ pub(super) fn parse_int(e: &Element, path: &str) -> Result<i64, ParseError> {
 }
 
 pub(super) fn read_accounts(e: &Element) -> Typed<Accounts> {
-    if has_attributes(e) {
+    if !plain_container(e) {
         return Ok(None);
     }
     let mut out = Accounts::default();
@@ -180,7 +223,7 @@ pub(super) fn read_accounts(e: &Element) -> Typed<Accounts> {
                 out.computer_account = Some(ca);
             }
             "Users" if out.users.is_empty() => {
-                if has_attributes(child) {
+                if !plain_container(child) {
                     return Ok(None);
                 }
                 for user in child.elements() {
@@ -198,12 +241,19 @@ pub(super) fn read_accounts(e: &Element) -> Typed<Accounts> {
 }
 
 pub(super) fn read_computer_account(e: &Element) -> Option<ComputerAccount> {
-    if has_attributes(e) {
+    if !plain_container(e) {
         return None;
     }
     let mut out = ComputerAccount::default();
     for child in e.elements() {
         let text = child.text();
+        let known = matches!(
+            child.local_name(),
+            "ComputerName" | "DomainName" | "Account" | "Password" | "AccountOU"
+        );
+        if known && !typed_leaf(child) {
+            return None;
+        }
         match child.local_name() {
             "ComputerName" => out.computer_name = Some(text),
             "DomainName" => out.domain_name = Some(text),
@@ -226,7 +276,13 @@ pub(super) fn read_user(e: &Element) -> Option<LocalUser> {
         password: e.attr("Password").map(Secret::new),
         user_group: None,
     };
+    if !only_element_children(e) {
+        return None;
+    }
     for child in e.elements() {
+        if !typed_leaf(child) {
+            return None;
+        }
         match child.local_name() {
             "Password" if out.password.is_none() => out.password = Some(Secret::new(child.text())),
             "UserGroup" if out.user_group.is_none() => out.user_group = Some(child.text()),
@@ -237,16 +293,19 @@ pub(super) fn read_user(e: &Element) -> Option<LocalUser> {
 }
 
 pub(super) fn read_oobe(e: &Element) -> Typed<Oobe> {
-    if has_attributes(e) {
+    if !plain_container(e) {
         return Ok(None);
     }
     let mut out = Oobe::default();
     let mut seen_desktop = false;
     for child in e.elements() {
-        if child.local_name() == "Desktop" && !seen_desktop && !has_attributes(child) {
+        if child.local_name() == "Desktop" && !seen_desktop && plain_container(child) {
             seen_desktop = true;
             for setting in child.elements() {
                 if setting.local_name() == "HideOobe" && out.hide_oobe.is_none() {
+                    if !typed_leaf(setting) {
+                        return Ok(None);
+                    }
                     out.hide_oobe = Some(parse_bool(setting, "Common.OOBE.Desktop")?);
                 } else {
                     out.desktop_extra.push(setting.clone());
@@ -263,7 +322,7 @@ pub(super) fn read_oobe(e: &Element) -> Typed<Oobe> {
 }
 
 pub(super) fn read_workplace(e: &Element) -> Typed<Workplace> {
-    if has_attributes(e) {
+    if !plain_container(e) {
         return Ok(None);
     }
     let mut out = Workplace::default();
@@ -271,7 +330,7 @@ pub(super) fn read_workplace(e: &Element) -> Typed<Workplace> {
     for child in e.elements() {
         if child.local_name() == "Enrollments" && !seen {
             seen = true;
-            if has_attributes(child) {
+            if !plain_container(child) {
                 return Ok(None);
             }
             for upn in child.elements() {
@@ -301,8 +360,22 @@ pub(super) fn read_enrollment(e: &Element) -> Option<Enrollment> {
         secret: None,
         extra: Vec::new(),
     };
+    if !only_element_children(e) {
+        return None;
+    }
     for child in e.elements() {
         let text = child.text();
+        let known = matches!(
+            child.local_name(),
+            "AuthPolicy"
+                | "DiscoveryServiceFullUrl"
+                | "EnrollmentServiceFullUrl"
+                | "PolicyServiceFullUrl"
+                | "Secret"
+        );
+        if known && !typed_leaf(child) {
+            return None;
+        }
         match child.local_name() {
             "AuthPolicy" => out.auth_policy = Some(AuthPolicy::parse(&text)),
             "DiscoveryServiceFullUrl" => out.discovery_service_full_url = Some(text),
@@ -316,12 +389,12 @@ pub(super) fn read_enrollment(e: &Element) -> Option<Enrollment> {
 }
 
 pub(super) fn read_named_paths(e: &Element, item: &str) -> Option<Vec<NamedPath>> {
-    if has_attributes(e) {
+    if !plain_container(e) {
         return None;
     }
     let mut out = Vec::new();
     for child in e.elements() {
-        if child.local_name() != item || !only_attrs(child, &["Name"]) {
+        if child.local_name() != item || !only_attrs(child, &["Name"]) || !leaf(child) {
             return None;
         }
         out.push(NamedPath {
@@ -333,7 +406,7 @@ pub(super) fn read_named_paths(e: &Element, item: &str) -> Option<Vec<NamedPath>
 }
 
 pub(super) fn read_commands(e: &Element) -> Typed<ProvisioningCommands> {
-    if has_attributes(e) {
+    if !plain_container(e) {
         return Ok(None);
     }
     let mut out = ProvisioningCommands::default();
@@ -341,7 +414,7 @@ pub(super) fn read_commands(e: &Element) -> Typed<ProvisioningCommands> {
     for child in e.elements() {
         match child.local_name() {
             "DeviceContext" if out.device_context.is_none() => {
-                if has_attributes(child) {
+                if !plain_container(child) {
                     return Ok(None);
                 }
                 let mut device = DeviceContext::default();
@@ -355,7 +428,7 @@ pub(super) fn read_commands(e: &Element) -> Typed<ProvisioningCommands> {
                             };
                             device.command_files = files;
                         }
-                        "CommandLine" if !has_attributes(part) => device
+                        "CommandLine" if typed_leaf(part) => device
                             .command_lines
                             .push(CommandLine::from_file_text(part.text())),
                         _ => return Ok(None),
@@ -365,11 +438,11 @@ pub(super) fn read_commands(e: &Element) -> Typed<ProvisioningCommands> {
             }
             "PrimaryContext" if !seen_primary => {
                 seen_primary = true;
-                if has_attributes(child) {
+                if !plain_container(child) {
                     return Ok(None);
                 }
                 for command in child.elements() {
-                    if command.local_name() != "Command" || has_attributes(command) {
+                    if command.local_name() != "Command" || !plain_container(command) {
                         return Ok(None);
                     }
                     for config in command.elements() {
@@ -406,8 +479,14 @@ pub(super) fn read_command_config(e: &Element) -> Typed<CommandConfig> {
         return_code_success: None,
     };
     let mut seen_line = false;
+    if !only_element_children(e) {
+        return Ok(None);
+    }
     for child in e.elements() {
         if has_attributes(child) {
+            return Ok(None);
+        }
+        if child.local_name() != "DependencyPackages" && !leaf(child) {
             return Ok(None);
         }
         match child.local_name() {
@@ -436,17 +515,17 @@ pub(super) fn read_command_config(e: &Element) -> Typed<CommandConfig> {
 }
 
 pub(super) fn read_connectivity(e: &Element) -> Typed<ConnectivityProfiles> {
-    if has_attributes(e) {
+    if !plain_container(e) {
         return Ok(None);
     }
     let mut out = ConnectivityProfiles::default();
     let mut seen_wlan = false;
     for child in e.elements() {
-        if child.local_name() == "WLAN" && !seen_wlan && !has_attributes(child) {
+        if child.local_name() == "WLAN" && !seen_wlan && plain_container(child) {
             seen_wlan = true;
             let mut seen_setting = false;
             for part in child.elements() {
-                if part.local_name() == "WLANSetting" && !seen_setting && !has_attributes(part) {
+                if part.local_name() == "WLANSetting" && !seen_setting && plain_container(part) {
                     seen_setting = true;
                     for config in part.elements() {
                         let Some(network) = read_wifi(config)? else {
@@ -482,13 +561,23 @@ pub(super) fn read_wifi(e: &Element) -> Typed<WifiNetwork> {
         hidden_network: None,
         extra: Vec::new(),
     };
+    if !only_element_children(e) {
+        return Ok(None);
+    }
     let mut children = e.elements();
     let settings = match (children.next(), children.next()) {
         (None, _) => return Ok(Some(out)),
-        (Some(s), None) if s.local_name() == "WLANXmlSettings" && !has_attributes(s) => s,
+        (Some(s), None) if s.local_name() == "WLANXmlSettings" && plain_container(s) => s,
         _ => return Ok(None),
     };
     for child in settings.elements() {
+        let known = matches!(
+            child.local_name(),
+            "SecurityType" | "SecurityKey" | "AutoConnect" | "HiddenNetwork"
+        );
+        if known && !typed_leaf(child) {
+            return Ok(None);
+        }
         match child.local_name() {
             "SecurityType" => out.security_type = Some(WifiSecurity::parse(&child.text())),
             "SecurityKey" => out.security_key = Some(Secret::new(child.text())),
