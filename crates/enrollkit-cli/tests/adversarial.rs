@@ -501,7 +501,12 @@ fn set_config(dir: &Path, from: &str, to: &str) -> PathBuf {
 #[test]
 fn package_inputs_stay_inside_the_config_folder() {
     let outside = tempfile::tempdir().unwrap();
-    let secret = write(outside.path(), "secret.msi", b"not for the package");
+    // An OLE compound-file signature, so the package check takes it as an MSI.
+    let secret = write(
+        outside.path(),
+        "secret.msi",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 not for the package",
+    );
     for (name, path) in [
         ("absolute", s(&secret).to_owned()),
         ("dot-dot", "../../../../../../../../etc/passwd".to_owned()),

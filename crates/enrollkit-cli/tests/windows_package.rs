@@ -143,3 +143,34 @@ fn usage_and_input_errors() {
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8(run.stderr).unwrap().contains("PPKG107"));
 }
+
+/// A text file saved as `agent.msi` (a download page, the old placeholder) is refused before
+/// anything is written: msiexec would fail on the device, mid-OOBE.
+#[test]
+fn an_msi_that_is_not_an_msi_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
+    std::fs::copy(
+        examples().join("onboarding.toml"),
+        dir.path().join("onboarding.toml"),
+    )
+    .unwrap();
+    let text =
+        "Placeholder for the agent MSI. Replace this file with the vendor's MSI.\n".repeat(3);
+    std::fs::write(dir.path().join("assets/agent.msi"), &text[..147]).unwrap();
+    let out = dir.path().join("out");
+    let run = enrollkit(&[
+        "windows-package",
+        "--config",
+        path(&dir.path().join("onboarding.toml")),
+        "-o",
+        path(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("PPKG406") && stderr.contains("147-byte"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing may be written");
+}

@@ -68,6 +68,15 @@ impl CommandLine {
         Ok(self.text("\"").text(name).text("\""))
     }
 
+    /// Appends `"dir\name"`, with `dir` fixed by the program; the name must pass
+    /// [`is_safe_file_name`].
+    pub fn quoted_file_name_in(self, dir: &str, name: &str) -> Result<Self, RecipeError> {
+        if !is_safe_file_name(name) {
+            return Err(RecipeError::UnsafeFileName(name.to_owned()));
+        }
+        Ok(self.text("\"").text(dir).text("\\").text(name).text("\""))
+    }
+
     /// Appends a user name; it must match `^[A-Za-z0-9._-]{1,20}$`.
     pub fn user_name(self, name: &str) -> Result<Self, RecipeError> {
         if !is_safe_user_name(name) {
@@ -139,8 +148,11 @@ impl fmt::Debug for CommandLine {
 
 /// Installing an agent MSI silently with a connect key, as parameterized data.
 ///
-/// Renders `msiexec /i "<msi>" /quiet JCINSTALLERARGUMENTS="-k <key> <installer_args…>"`
-/// as a `PrimaryContext` command whose success codes are 0 and 3010 (success, restart needed).
+/// Renders `msiexec /i "<msi>" /quiet /norestart /l*v "%WINDIR%\Temp\<log>"
+/// JCINSTALLERARGUMENTS="-k <key> <installer_args…>"` as a `PrimaryContext` command whose
+/// success codes are 0 and 3010 (success, restart needed). `/norestart` keeps msiexec from
+/// rebooting the device in the middle of OOBE; the verbose log is what to read when the
+/// install fails on a device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentRecipe {
     /// `CommandConfig Name`, for example `Install_Agent`.
@@ -151,6 +163,8 @@ pub struct AgentRecipe {
     pub connect_key: Secret,
     /// Arguments passed through to the agent installer after `-k <key>`.
     pub installer_args: Vec<String>,
+    /// File name of msiexec's verbose log, written to `%WINDIR%\Temp` on the device.
+    pub log_file_name: String,
     /// `ReturnCodeSuccess`.
     pub return_code_success: i64,
     /// `ReturnCodeRestart`.
@@ -162,13 +176,15 @@ pub struct AgentRecipe {
 }
 
 impl AgentRecipe {
-    /// The usual recipe: `/VERYSILENT /NORESTART`, codes 0 and 3010, continue on failure.
+    /// The usual recipe: `/VERYSILENT /NORESTART`, codes 0 and 3010, continue on failure, log
+    /// `%WINDIR%\Temp\enrollkit-agent-install.log`.
     pub fn new(msi_file_name: impl Into<String>, connect_key: Secret) -> Self {
         AgentRecipe {
             command_name: "Install_Agent".to_owned(),
             msi_file_name: msi_file_name.into(),
             connect_key,
             installer_args: vec!["/VERYSILENT".to_owned(), "/NORESTART".to_owned()],
+            log_file_name: "enrollkit-agent-install.log".to_owned(),
             return_code_success: 0,
             return_code_restart: 3010,
             continue_install: true,
@@ -181,7 +197,9 @@ impl AgentRecipe {
         let mut line = CommandLine::new()
             .text("msiexec /i ")
             .quoted_file_name(&self.msi_file_name)?
-            .text(" /quiet JCINSTALLERARGUMENTS=\"-k ")
+            .text(" /quiet /norestart /l*v ")
+            .quoted_file_name_in(r"%WINDIR%\Temp", &self.log_file_name)?
+            .text(" JCINSTALLERARGUMENTS=\"-k ")
             .secret_token(&self.connect_key)?;
         for arg in &self.installer_args {
             line = line.text(" ").argument(arg)?;
@@ -236,7 +254,7 @@ mod tests {
         let line = recipe.command_line().unwrap();
         assert_eq!(
             line.to_text().expose(),
-            r#"msiexec /i "agent.msi" /quiet JCINSTALLERARGUMENTS="-k abc123DEF /VERYSILENT /NORESTART""#
+            r#"msiexec /i "agent.msi" /quiet /norestart /l*v "%WINDIR%\Temp\enrollkit-agent-install.log" JCINSTALLERARGUMENTS="-k abc123DEF /VERYSILENT /NORESTART""#
         );
         let dbg = format!("{line:?} {recipe:?}");
         assert!(!dbg.contains("abc123DEF"), "{dbg}");

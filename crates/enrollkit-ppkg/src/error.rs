@@ -144,6 +144,16 @@ pub enum BuildError {
     /// A build option is not usable.
     #[error("{0}")]
     BadOption(String),
+    /// An asset named `.msi` does not start with the OLE compound-file signature.
+    #[error(
+        "asset `{name}` is not an MSI: a Windows Installer package is an OLE compound file, and this {size}-byte file does not start like one"
+    )]
+    NotAnMsi {
+        /// The asset's file name.
+        name: String,
+        /// Its size in bytes.
+        size: usize,
+    },
     /// A value is unsafe for a command line.
     #[error(transparent)]
     Recipe(#[from] RecipeError),
@@ -162,6 +172,7 @@ impl Coded for BuildError {
             BuildError::UnreferencedAsset(_) => codes::UNREFERENCED_ASSET,
             BuildError::DuplicateAsset(_) => codes::DUPLICATE_ASSET,
             BuildError::BadOption(_) => codes::BAD_BUILD_OPTION,
+            BuildError::NotAnMsi { .. } => codes::NOT_AN_MSI,
             BuildError::Recipe(e) => e.code(),
             BuildError::Write(e) => e.code(),
             BuildError::Manifest(_) => codes::MANIFEST_FAILED,

@@ -50,8 +50,9 @@
 //! assert!(xml.starts_with(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
 //! assert_eq!(AnswerFile::parse(&xml).unwrap(), file);
 //!
-//! let msi = b"...the MSI bytes...";
-//! let assets = [AssetInput { file_name: "agent.msi".into(), bytes: msi }];
+//! // An MSI is an OLE compound file; anything else named `.msi` is refused (PPKG406).
+//! let msi = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, /* ...the MSI... */ 0];
+//! let assets = [AssetInput { file_name: "agent.msi".into(), bytes: &msi }];
 //! let plan = plan_build(&file, &xml, &options, &assets).unwrap();
 //! assert_eq!(plan.icd_arguments[0], "/Build-ProvisioningPackage");
 //! assert!(!format!("{file:?}{plan:?}").contains("enrollment-secret"));
@@ -116,6 +117,7 @@
 //! | PPKG403 | error | Two assets share a file name (ignoring case). | All files land in one folder on the device. | Rename one of the files. |
 //! | PPKG404 | error | A build option is not usable. | — | Fix the option named in the message. |
 //! | PPKG405 | error | The build manifest could not be serialized. | — | Report this as a bug. |
+//! | PPKG406 | error | An asset named `.msi` is not a Windows Installer package (an OLE compound file); msiexec would fail on the device. | — | Supply the agent's real MSI (it starts with the bytes D0 CF 11 E0 A1 B1 1A E1), not a download page or an error message saved under that name. |
 //! | PPKG501 | error | The package config is not valid TOML of the expected shape. | — | Fix the config at the reported line (see examples/windows/onboarding.toml). |
 //! | PPKG502 | error | A value in the package config is not acceptable. | — | Fix the value named in the message. |
 //! | PPKG503 | error | An asset named by the package config was not supplied. | — | Supply every file the config names ([agent] msi, [merge] answer_file). |

@@ -180,6 +180,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The first bytes of an OLE compound file ([MS-CFB] 2.2), which every MSI is.
+const OLE_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 /// Every build-machine file path the answer file references (CommandFile, Dependency).
 pub fn referenced_files(file: &AnswerFile) -> Vec<String> {
     let mut out = Vec::new();
@@ -222,6 +225,14 @@ pub fn plan_build(
         }
         if !supplied.insert(asset.file_name.to_ascii_lowercase()) {
             return Err(BuildError::DuplicateAsset(asset.file_name.clone()));
+        }
+        if asset.file_name.to_ascii_lowercase().ends_with(".msi")
+            && !asset.bytes.starts_with(&OLE_SIGNATURE)
+        {
+            return Err(BuildError::NotAnMsi {
+                name: asset.file_name.clone(),
+                size: asset.bytes.len(),
+            });
         }
         entries.push(AssetEntry {
             file_name: asset.file_name.clone(),

@@ -130,7 +130,7 @@ assert upn.findtext(S + "Secret") == "CHANGE-ME-enrollment-secret"
 cc = common.find(S + "ProvisioningCommands/" + S + "PrimaryContext/" + S + "Command/" + S + "CommandConfig")
 assert cc.get("Name") == "Install_Agent"
 line = cc.findtext(S + "CommandLine")
-assert line == 'msiexec /i "agent.msi" /quiet JCINSTALLERARGUMENTS="-k CHANGEMEconnectkey0123456789abcdef0123 /VERYSILENT /NORESTART"', line
+assert line == 'msiexec /i "agent.msi" /quiet /norestart /l*v "%WINDIR%\\Temp\\enrollkit-agent-install.log" JCINSTALLERARGUMENTS="-k CHANGEMEconnectkey0123456789abcdef0123 /VERYSILENT /NORESTART"', line
 assert cc.findtext(S + "CommandFile") == "C:\\enrollkit-build\\assets\\agent.msi"
 assert cc.findtext(S + "ReturnCodeSuccess") == "0" and cc.findtext(S + "ReturnCodeRestart") == "3010"
 user = common.find(S + "Accounts/" + S + "Users/" + S + "User")
@@ -450,10 +450,22 @@ fn build_plan_checks_assets() {
     let options = BuildOptions::new("x.ppkg");
     let err = plan_build(&file, &xml, &options, &[]).unwrap_err();
     assert_eq!(err.code(), "PPKG401");
+    // An MSI is an OLE compound file: its signature, then anything.
+    let msi = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 1];
     let a = AssetInput {
         file_name: "agent.msi".into(),
-        bytes: b"1",
+        bytes: &msi,
     };
+    let placeholder = b"Placeholder for the agent MSI. Replace this file.\n";
+    for (name, bytes) in [("agent.msi", &placeholder[..]), ("agent.msi", &msi[..4])] {
+        let not_msi = AssetInput {
+            file_name: name.into(),
+            bytes,
+        };
+        let err = plan_build(&file, &xml, &options, &[not_msi]).unwrap_err();
+        assert_eq!(err.code(), "PPKG406");
+        assert!(err.to_string().contains("is not an MSI"), "{err}");
+    }
     let extra = AssetInput {
         file_name: "other.cab".into(),
         bytes: b"2",

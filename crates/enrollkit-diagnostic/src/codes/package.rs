@@ -198,6 +198,10 @@ crate::declare_codes! {
         "The build manifest could not be serialized.",
         "",
         "Report this as a bug.";
+    NOT_AN_MSI = "PPKG406", Error,
+        "An asset named `.msi` is not a Windows Installer package (an OLE compound file); msiexec would fail on the device.",
+        "",
+        "Supply the agent's real MSI (it starts with the bytes D0 CF 11 E0 A1 B1 1A E1), not a download page or an error message saved under that name.";
     // Package configuration (TOML)
     CONFIG_SYNTAX = "PPKG501", Error,
         "The package config is not valid TOML of the expected shape.",

@@ -7,8 +7,8 @@ Set-StrictMode -Version 3
 $WorkDir = 'C:\enrollkit-build'
 $StoreFile = 'Microsoft-Desktop-Provisioning.dat'
 $Expected = [ordered]@{
-  'customizations.xml' = '3ca85a650b000cb25852337258edc22cb9b51eab686ab34e3c8da5ec46632bc5'
-  'assets\agent.msi' = '273d9d0a1d5f1b2a7e3f70a50b414f7b7a6ad83c4d3c48b8fd8aa2cbbb3af400'
+  'customizations.xml' = '01f22dfefa06eab7e3be4072360eb33d214824ba18ade51123041cd89f90b52a'
+  'assets\agent.msi' = 'b9da76ed76a9a09197b4c69ec722454c175512727456729f03726f48da9f87eb'
 }
 $IcdArguments = @(
   '/Build-ProvisioningPackage',
