@@ -30,6 +30,8 @@ const SCENARIOS: &[&str] = &[
     include_str!("../../examples/scenarios/login-mfa-required.json"),
     include_str!("../../examples/scenarios/login-one-time-rule.json"),
     include_str!("../../examples/scenarios/login-refresh-after-admin-bind.json"),
+    include_str!("../../examples/scenarios/login-reserved-name.json"),
+    include_str!("../../examples/scenarios/login-subject-fallback.json"),
     include_str!("../../examples/scenarios/login-windows-happy.json"),
     include_str!("../../examples/scenarios/login-windows-numeric-suffix.json"),
     include_str!("../../examples/scenarios/login-windows-password-mismatch.json"),

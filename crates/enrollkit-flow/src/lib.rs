@@ -112,6 +112,7 @@
 //! | FLOW211 | error | A local account name breaks the platform's naming rules. | — | macOS: lowercase a-z, 0-9, '.', '_', '-', not starting with '.' or '-'; Windows: at most 20 characters, none of " / \ [ ] : ; \| = , + * ? < >, no trailing period. |
 //! | FLOW212 | error | The web sign-in at the identity provider failed or was refused. | — | Check the username and password at the IdP, then choose Sign in again. |
 //! | FLOW213 | error | A device refresh lists a local account with no name, or one name twice (names compare without case); the state is unchanged. | — | Report each local account once, by its short name. |
+//! | FLOW214 | warning | The local account is named after the IdP subject (`sub`): no other claim gave a usable name, and the policy allows the fallback. | — | Send a `preferred_username` or email claim the platform accepts, or turn `subject_fallback` off to refuse instead. |
 //! | FLOW300 | error | The .well-known/com.apple.remotemanagement document is malformed or names no usable server. | — | Serve {"Servers":[{"Version":"mdm-byod"\|"mdm-adde","BaseURL":"https://..."}]} as application/json at the domain root. |
 //! | FLOW301 | error | The account-driven user identifier is not user@fully.qualified.domain. | — | Enter the work address as user@domain with a fully qualified domain. |
 //! | FLOW302 | error | The 401 WWW-Authenticate header is not Bearer method="apple-as-web", url="https://...". | — | Send exactly: WWW-Authenticate: Bearer method="apple-as-web", url="<https authentication URL>". |

@@ -628,7 +628,16 @@ impl Authenticating {
                         );
                     }
                 };
-                match self.device.os {
+                let named_after_subject = (account.source_claim == "sub").then(|| {
+                    codes::ACCOUNT_NAMED_AFTER_SUBJECT.at(
+                        "event.identity.subject",
+                        format!(
+                            "The account {:?} is named after the IdP subject, an ID the user may not recognise.",
+                            account.name
+                        ),
+                    )
+                });
+                let step = match self.device.os {
                     DesktopOs::Macos => create(policy, self.device, account, identity.key(), at),
                     DesktopOs::Windows => {
                         let Some(password) = password.filter(|p| !p.expose().is_empty()) else {
@@ -651,6 +660,10 @@ impl Authenticating {
                         }))
                         .with_action(prompt)
                     }
+                };
+                match named_after_subject {
+                    Some(warning) if !step.is_rejected() => step.with_diagnostic(warning),
+                    _ => step,
                 }
             }
             LoginEvent::IdpFailed { reason } => {

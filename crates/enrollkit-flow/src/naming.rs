@@ -9,6 +9,19 @@
 //! [`validate_account_name`] wins. An existing account with that name (compared without regard to
 //! case) is never taken over: [`CollisionPolicy::Fail`] reports it, [`CollisionPolicy::NumericSuffix`]
 //! appends 2, 3, … within the length limit.
+//!
+//! When no claim yields a name, the outcome is [`NamingError::NoUsableClaim`] (`FLOW205`), with
+//! each claim's reason. The IdP subject (`sub`) is tried only when the policy asks for it
+//! ([`NamingPolicy::subject_fallback`], or `sub` in the claim order): it is often an opaque,
+//! case-sensitive ID (Entra's is 43 characters, cut to 20 on Windows), so the login-window flow
+//! warns (`FLOW214`) when an account is named after it.
+//!
+//! Reserved names, refused on each platform:
+//!
+//! | Platform | Names | Source |
+//! |---|---|---|
+//! | macOS | `root`, `daemon`, `nobody`, `guest`, and every name starting with `_` | the system accounts of macOS's `/etc/passwd` |
+//! | Windows | `Administrator`, `Guest`, `DefaultAccount`, `WDAGUtilityAccount` (built-in accounts), `NONE` | Microsoft's unattend `LocalAccount/Name` reference ("restricted username" `NONE`) and the built-in local accounts |
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -89,15 +102,19 @@ pub struct NamingPolicy {
     pub claim_order: Vec<String>,
     /// What to do on a name collision.
     pub collision: CollisionPolicy,
+    /// When no claim of `claim_order` yields a name, name the account after the IdP subject
+    /// (`sub`). Off by default: the subject is often an opaque ID.
+    pub subject_fallback: bool,
 }
 
 impl Default for NamingPolicy {
     fn default() -> Self {
         NamingPolicy {
-            claim_order: ["preferred_username", "email", "upn", "unique_name", "sub"]
+            claim_order: ["preferred_username", "email", "upn", "unique_name"]
                 .map(String::from)
                 .to_vec(),
             collision: CollisionPolicy::Fail,
+            subject_fallback: false,
         }
     }
 }
@@ -116,14 +133,33 @@ pub struct DerivedAccount {
     pub suffixed: bool,
 }
 
+/// One claim that gave no account name, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRejection {
+    /// The claim's name.
+    pub claim: String,
+    /// Why it gave no name: absent, nothing left after normalizing, or the platform rule the
+    /// normalized name breaks.
+    pub reason: String,
+}
+
+impl std::fmt::Display for ClaimRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.claim, self.reason)
+    }
+}
+
 /// Why no account could be derived.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum NamingError {
     /// No claim in the order is present and yields a valid name.
-    #[error("no claim of {tried:?} yields a valid {os} account name")]
+    #[error(
+        "no claim yields a valid {os} account name ({})",
+        list_rejections(tried)
+    )]
     NoUsableClaim {
-        /// The claims tried.
-        tried: Vec<String>,
+        /// The claims tried, each with the reason it gave no name.
+        tried: Vec<ClaimRejection>,
         /// Target OS name.
         os: &'static str,
     },
@@ -133,6 +169,14 @@ pub enum NamingError {
         /// The existing account name.
         name: String,
     },
+}
+
+fn list_rejections(tried: &[ClaimRejection]) -> String {
+    tried
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Coded for NamingError {
@@ -211,6 +255,11 @@ pub fn validate_account_name(os: DesktopOs, name: &str) -> Result<(), FlowError>
 /// Turns one claim value into a candidate name for `os` (see the module docs), or `None` when
 /// nothing valid remains.
 pub fn normalize_candidate(os: DesktopOs, raw: &str) -> Option<String> {
+    candidate_or_reason(os, raw).ok()
+}
+
+/// [`normalize_candidate`], saying why when nothing valid remains.
+fn candidate_or_reason(os: DesktopOs, raw: &str) -> Result<String, String> {
     let local = match raw.rfind('@') {
         Some(at) => raw.get(..at).unwrap_or(raw),
         None => raw,
@@ -234,7 +283,16 @@ pub fn normalize_candidate(os: DesktopOs, raw: &str) -> Option<String> {
     while name.ends_with('.') {
         name.pop();
     }
-    validate_account_name(os, &name).ok().map(|()| name)
+    if name.is_empty() {
+        return Err(format!("{raw:?} leaves no usable characters"));
+    }
+    match validate_account_name(os, &name) {
+        Ok(()) => Ok(name),
+        Err(FlowError::AccountName { reason, .. }) => {
+            Err(format!("{raw:?} gives {name:?}: {reason}"))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn is_taken(name: &str, existing: &[String]) -> bool {
@@ -250,15 +308,30 @@ pub fn derive_account(
     policy: &NamingPolicy,
     existing: &[String],
 ) -> Result<DerivedAccount, NamingError> {
-    let found = policy.claim_order.iter().find_map(|claim| {
-        identity
-            .claim(claim)
-            .and_then(|value| normalize_candidate(os, value))
-            .map(|name| (claim.clone(), name))
+    let mut tried = Vec::new();
+    let mut claims: Vec<&str> = policy.claim_order.iter().map(String::as_str).collect();
+    if policy.subject_fallback && !claims.contains(&"sub") {
+        claims.push("sub");
+    }
+    let found = claims.into_iter().find_map(|claim| {
+        let outcome = match identity.claim(claim) {
+            None => Err("absent".to_owned()),
+            Some(value) => candidate_or_reason(os, value),
+        };
+        match outcome {
+            Ok(name) => Some((claim.to_owned(), name)),
+            Err(reason) => {
+                tried.push(ClaimRejection {
+                    claim: claim.to_owned(),
+                    reason,
+                });
+                None
+            }
+        }
     });
     let Some((source_claim, base)) = found else {
         return Err(NamingError::NoUsableClaim {
-            tried: policy.claim_order.clone(),
+            tried,
             os: os.as_str(),
         });
     };
@@ -392,14 +465,51 @@ mod tests {
     }
 
     #[test]
-    fn falls_back_when_a_claim_yields_nothing() {
+    fn falls_back_to_the_subject_only_when_the_policy_says_so() {
         let mut id = Identity::new("iss", "9f2c");
         id.claims.insert("preferred_username".into(), "@@@".into());
-        let d = derive_account(DesktopOs::Macos, &id, &NamingPolicy::default(), &[]).unwrap();
+        let err = derive_account(DesktopOs::Macos, &id, &NamingPolicy::default(), &[]).unwrap_err();
+        assert_eq!(err.code(), "FLOW205");
+        let fallback = NamingPolicy {
+            subject_fallback: true,
+            ..NamingPolicy::default()
+        };
+        let d = derive_account(DesktopOs::Macos, &id, &fallback, &[]).unwrap();
         assert_eq!((d.name.as_str(), d.source_claim.as_str()), ("9f2c", "sub"));
         let id = Identity::new("iss", "1234");
-        let err = derive_account(DesktopOs::Macos, &id, &NamingPolicy::default(), &[]).unwrap_err();
+        let err = derive_account(DesktopOs::Macos, &id, &fallback, &[]).unwrap_err();
         assert_eq!(err.code(), "FLOW205", "macOS names need a letter");
+        assert!(
+            err.to_string()
+                .contains("sub: \"1234\" gives \"1234\": must contain at least one letter"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unusable_names_are_a_coded_outcome_with_each_reason() {
+        let mut id = Identity::new("iss", "00u1abcd");
+        id.email = Some("root@example.com".into());
+        id.claims
+            .insert("preferred_username".into(), "管理者".into());
+        let err = derive_account(DesktopOs::Macos, &id, &NamingPolicy::default(), &[]).unwrap_err();
+        assert_eq!(err.code(), "FLOW205");
+        let text = err.to_string();
+        for part in [
+            "preferred_username: \"管理者\" leaves no usable characters",
+            "email: \"root@example.com\" gives \"root\": reserved system account name",
+            "upn: absent",
+        ] {
+            assert!(text.contains(part), "{part} missing from {text}");
+        }
+        assert!(
+            !text.contains("00u1abcd"),
+            "the subject is not tried: {text}"
+        );
+        id.email = Some("Administrator@example.com".into());
+        let err =
+            derive_account(DesktopOs::Windows, &id, &NamingPolicy::default(), &[]).unwrap_err();
+        assert!(err.to_string().contains("built-in account name"), "{err}");
     }
 
     #[test]

@@ -260,6 +260,7 @@ fn login_policy() -> impl Strategy<Value = ProvisioningPolicy> {
                 } else {
                     CollisionPolicy::Fail
                 },
+                subject_fallback: !order_email,
             };
             let os = OsPolicy {
                 enabled,

@@ -85,6 +85,16 @@ fn remediation_cases_by_code() {
         ),
         ("login-windows-weak-pin", codes::PIN_PATTERN, "provisioned"),
         (
+            "login-reserved-name",
+            codes::NO_USABLE_ACCOUNT_NAME,
+            "failed",
+        ),
+        (
+            "login-subject-fallback",
+            codes::ACCOUNT_NAMED_AFTER_SUBJECT,
+            "provisioned",
+        ),
+        (
             "login-windows-password-mismatch",
             codes::PASSWORD_MISMATCH,
             "provisioned",
@@ -242,4 +252,24 @@ fn bad_scenarios_are_coded_errors() {
     assert_eq!(run_json(&value.to_string()).unwrap_err().code(), "FLOW900");
     let scenario = Scenario::from_json(&text).unwrap();
     assert_eq!(scenario.name(), "web-jit-off");
+}
+
+/// Issue 18: `root@example.com` is not silently given an account named after the IdP subject.
+#[test]
+fn a_reserved_name_is_a_coded_outcome_not_an_account_named_after_sub() {
+    let report = load("login-reserved-name");
+    assert_eq!(report.final_state, "failed");
+    let text = serde_json::to_string(&report.steps).unwrap();
+    assert!(!text.contains("create_local_account"), "{text}");
+    let d = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.diagnostics)
+        .find(|d| d.code == "FLOW205")
+        .unwrap();
+    assert!(
+        d.message.contains("\"root\": reserved system account name"),
+        "{}",
+        d.message
+    );
 }

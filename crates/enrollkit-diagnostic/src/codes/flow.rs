@@ -150,6 +150,10 @@ crate::declare_codes! {
         "A device refresh lists a local account with no name, or one name twice (names compare without case); the state is unchanged.",
         "",
         "Report each local account once, by its short name.";
+    ACCOUNT_NAMED_AFTER_SUBJECT = "FLOW214", Warning,
+        "The local account is named after the IdP subject (`sub`): no other claim gave a usable name, and the policy allows the fallback.",
+        "",
+        "Send a `preferred_username` or email claim the platform accepts, or turn `subject_fallback` off to refuse instead.";
     WELL_KNOWN_INVALID = "FLOW300", Error,
         "The .well-known/com.apple.remotemanagement document is malformed or names no usable server.",
         "",
