@@ -174,3 +174,86 @@ fn an_msi_that_is_not_an_msi_is_refused() {
     );
     assert!(!out.exists(), "nothing may be written");
 }
+
+/// Issue 18: a vendor answer file merged with ours must not hold two MDM enrollments or two
+/// computer names. The build refuses the merge (PPKG504) unless `precedence` says which side
+/// wins, and `--check` fails on a file that already holds both (PPKG016, PPKG025).
+#[test]
+fn merging_two_enrollments_or_two_computer_names_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+    std::fs::create_dir_all(dir.path().join("vendor")).unwrap();
+    std::fs::copy(
+        examples().join("assets/agent.msi"),
+        dir.path().join("assets/agent.msi"),
+    )
+    .unwrap();
+    std::fs::copy(
+        examples().join("vendor-enrollment.xml"),
+        dir.path().join("vendor/customizations.xml"),
+    )
+    .unwrap();
+    let toml = std::fs::read_to_string(examples().join("onboarding.toml"))
+        .unwrap()
+        .replace("# [merge]\n# answer_file", "[merge]\nanswer_file");
+    let config = dir.path().join("onboarding.toml");
+    std::fs::write(&config, &toml).unwrap();
+    let out = dir.path().join("out");
+    let run = enrollkit(&[
+        "windows-package",
+        "--config",
+        path(&config),
+        "-o",
+        path(&out),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("PPKG504") && stderr.contains("bulk-enroll@vendor.example"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing may be written");
+
+    std::fs::write(
+        &config,
+        toml.replace(
+            "answer_file = \"vendor/customizations.xml\"",
+            "answer_file = \"vendor/customizations.xml\"\nprecedence = \"ours\"",
+        ),
+    )
+    .unwrap();
+    let run = enrollkit(&[
+        "windows-package",
+        "--config",
+        path(&config),
+        "-o",
+        path(&out),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let xml = std::fs::read_to_string(out.join("customizations.xml")).unwrap();
+    assert_eq!(xml.matches("<UPN ").count(), 1, "{xml}");
+    assert!(!xml.contains("DNSComputerName"), "{xml}");
+
+    // A file that already holds both: --check exits 1 with one line per finding.
+    let both = xml.replace(
+        "</Workplace>",
+        "</Workplace>\n        <DevDetail><DNSComputerName>VND-%SERIAL%</DNSComputerName></DevDetail>",
+    ).replace(
+        "<Enrollments>",
+        "<Enrollments><UPN UPN=\"bulk-enroll@vendor.example\" Name=\"bulk-enroll@vendor.example\"><AuthPolicy>OnPremise</AuthPolicy><DiscoveryServiceFullUrl>https://mdm.vendor.example/EnrollmentServer/Discovery.svc</DiscoveryServiceFullUrl><Secret>s3cret-vendor</Secret></UPN>",
+    );
+    let file = dir.path().join("both.xml");
+    std::fs::write(&file, both).unwrap();
+    let check = enrollkit(&["windows-package", "--check", path(&file)]);
+    assert_eq!(check.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.contains("PPKG016") && stdout.contains("PPKG025"),
+        "{stdout}"
+    );
+}

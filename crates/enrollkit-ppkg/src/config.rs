@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::command::AgentRecipe;
 use crate::error::ConfigError;
+use crate::merge::MergePrecedence;
 use crate::model::{
     Accounts, AnswerFile, AuthPolicy, ComputerAccount, ConnectivityProfiles, Enrollment, LocalUser,
     Oobe, OwnerType, PACKAGE_CONFIG_NAMESPACE, PackageConfig, ProvisioningCommands,
@@ -99,6 +100,10 @@ pub struct BuildSection {
 pub struct MergeSection {
     /// Path of the downloaded `customizations.xml`, relative to the config.
     pub answer_file: String,
+    /// Which side keeps the MDM enrollment or computer name when both set one: `ours`,
+    /// `theirs`, or (the default) refuse the merge.
+    #[serde(default)]
+    pub precedence: MergePrecedence,
 }
 
 /// `[computer]`.
@@ -380,7 +385,19 @@ impl PackageSpec {
             root_extra: Vec::new(),
         };
         match base {
-            Some(bytes) => Ok(crate::merge::merge(&AnswerFile::parse(bytes)?, &generated)),
+            Some(bytes) => {
+                let precedence = self
+                    .merge
+                    .as_ref()
+                    .map(|m| m.precedence)
+                    .unwrap_or_default();
+                crate::merge::merge(&AnswerFile::parse(bytes)?, &generated, precedence).map_err(
+                    |conflict| ConfigError::MergeConflict {
+                        file: self.base_answer_file().unwrap_or_default().to_owned(),
+                        conflict,
+                    },
+                )
+            }
             None => Ok(generated),
         }
     }

@@ -201,6 +201,16 @@ pub enum ConfigError {
     /// The base answer file named in `[merge]` could not be parsed.
     #[error("base answer file: {0}")]
     Base(#[from] ParseError),
+    /// The `[merge]` file and the config both set a once-only setting.
+    #[error(
+        "merging `{file}`: {conflict}; set [merge] precedence = \"ours\" or \"theirs\" to keep one"
+    )]
+    MergeConflict {
+        /// The `[merge]` answer file, as the config names it.
+        file: String,
+        /// What both set.
+        conflict: crate::merge::MergeConflict,
+    },
     /// Building the outputs failed.
     #[error(transparent)]
     Build(#[from] BuildError),
@@ -214,6 +224,7 @@ impl Coded for ConfigError {
         match self {
             ConfigError::Toml(_) => codes::CONFIG_SYNTAX,
             ConfigError::BadValue { .. } => codes::CONFIG_VALUE,
+            ConfigError::MergeConflict { .. } => codes::MERGE_CONFLICT,
             ConfigError::MissingAsset(_) => codes::CONFIG_MISSING_ASSET,
             ConfigError::Base(e) => e.code(),
             ConfigError::Build(e) => e.code(),

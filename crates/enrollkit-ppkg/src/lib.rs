@@ -82,11 +82,13 @@
 //! | PPKG013 | error | HideOobe comes with at least one local account | Otherwise the device may end up with no usable sign-in | Add a local administrator under Accounts/Users, or do not hide OOBE |
 //! | PPKG014 | warning | Local user names are not built-in account names | Creating it clashes with the built-in account | Pick a name other than Administrator, Guest, DefaultAccount, WDAGUtilityAccount or NONE |
 //! | PPKG015 | warning | ComputerName leaves room for %SERIAL% | Serials are often 7–12 characters; the name is cut or rejected | Shorten the fixed part so that prefix plus an 8-character serial fits in 15 bytes |
+//! | PPKG016 | error | One computer name setting | Accounts/ComputerAccount/ComputerName and DevDetail/DNSComputerName both rename the device; which one wins is not documented | Keep one of them (a merge of a vendor file with ours is where the second one usually comes from) |
 //! | PPKG020 | error | Enrollment UPN looks like an address | The UPN is the enrollment identity | Use the enrollment identity in user@domain form |
 //! | PPKG021 | error | Enrollment Secret is present and not empty | Enrollment cannot authenticate | Set Secret to the enrollment password, token or certificate thumbprint |
 //! | PPKG022 | error | AuthPolicy is OnPremise or Certificate | The only values of the Provisioning CSP | Set AuthPolicy to OnPremise or Certificate |
 //! | PPKG023 | error | AuthPolicy Certificate comes with a client certificate | The Secret is then a certificate thumbprint | Add Certificates/ClientCertificates with the enrollment certificate, or use OnPremise |
 //! | PPKG024 | error | DiscoveryServiceFullUrl is an https URL | MDM discovery runs over TLS | Set DiscoveryServiceFullUrl to https://<host>/EnrollmentServer/Discovery.svc |
+//! | PPKG025 | error | At most one MDM enrollment | A device enrolls in one MDM; a second Workplace/Enrollments entry fails or enrolls it in the wrong one | Keep one UPN under Workplace/Enrollments |
 //! | PPKG030 | error | DeviceContext has exactly one CommandLine | One device-context command line per package | Use a single CommandLine in DeviceContext (chain steps in one script), or move commands to PrimaryContext |
 //! | PPKG031 | error | Command and dependency file names are unique | All files land in one directory on the device | Rename the files so that every CommandFile and Dependency has its own file name |
 //! | PPKG032 | error | ProvisioningCommands are built against the desktop settings store | The common store has no ProvisioningCommands; ICD fails | Build with the desktop store (Microsoft-Desktop-Provisioning.dat) |
@@ -121,6 +123,7 @@
 //! | PPKG501 | error | The package config is not valid TOML of the expected shape. | — | Fix the config at the reported line (see examples/windows/onboarding.toml). |
 //! | PPKG502 | error | A value in the package config is not acceptable. | — | Fix the value named in the message. |
 //! | PPKG503 | error | An asset named by the package config was not supplied. | — | Supply every file the config names ([agent] msi, [merge] answer_file). |
+//! | PPKG504 | error | The merged answer file would hold two MDM enrollments or two computer-name settings, one from each source. | — | Remove one of them, or set [merge] precedence = "ours" or "theirs" to keep one side's. |
 //!
 
 mod command;
@@ -143,7 +146,7 @@ pub use config::{
 };
 pub use enrollkit_diagnostic::{Code, Coded, Secret};
 pub use error::{BuildError, ConfigError, ParseError, RecipeError, WriteError};
-pub use merge::merge;
+pub use merge::{MergeConflict, MergePrecedence, merge};
 pub use model::{
     Accounts, AnswerFile, AuthPolicy, CommandConfig, ComputerAccount, ConnectivityProfiles,
     DeviceContext, Enrollment, LocalUser, NamedPath, Oobe, OwnerType, PACKAGE_CONFIG_NAMESPACE,

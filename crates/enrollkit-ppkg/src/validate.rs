@@ -18,8 +18,8 @@ use crate::xml::Element;
 use enrollkit_diagnostic::codes::package::{
     AUTH_POLICY, CLIENT_CERT, COMMAND_LINE, COMMAND_NAMES, COMPUTER_NAME, DEVICE_LINE, DISCOVERY,
     FILE_NAMES, HIDE_OOBE, ID, NAME, OWNER, PC_NS, RANK, RAW_SECTION, RESERVED_USER, SECRET,
-    SERIAL_LENGTH, SETTINGS_NS, SSID, STORE, UPN, USER_NAME, USER_PASSWORD, VERSION, WEP, WIFI_KEY,
-    WIFI_SECURITY,
+    SERIAL_LENGTH, SETTINGS_NS, SSID, STORE, TWO_COMPUTER_NAMES, TWO_ENROLLMENTS, UPN, USER_NAME,
+    USER_PASSWORD, VERSION, WEP, WIFI_KEY, WIFI_SECURITY,
 };
 
 /// Every validation rule (`PPKG0xx`), in code order; the codes of the error types follow them
@@ -136,9 +136,48 @@ fn check_group(group: &SettingsGroup, base: &str, options: &ValidateOptions, f: 
         }
     }
     check_accounts(group, base, f);
+    if has_computer_name(group) && has_dns_computer_name(group) {
+        f.add(
+            TWO_COMPUTER_NAMES,
+            format!("{base}.DevDetail.DNSComputerName"),
+            "both Accounts/ComputerAccount/ComputerName and DevDetail/DNSComputerName are set",
+        );
+    }
+    if let Some(workplace) = &group.workplace
+        && workplace.enrollments.len() > 1
+    {
+        let upns: Vec<&str> = workplace
+            .enrollments
+            .iter()
+            .map(|e| e.upn.as_str())
+            .collect();
+        f.add(
+            TWO_ENROLLMENTS,
+            format!("{base}.Workplace.Enrollments"),
+            format!("{} MDM enrollments: {}", upns.len(), upns.join(", ")),
+        );
+    }
     check_workplace(group, base, f);
     check_commands(group, base, options, f);
     check_wifi(group, base, f);
+}
+
+/// Whether `group` names the device through `Accounts/ComputerAccount/ComputerName`.
+pub(crate) fn has_computer_name(group: &SettingsGroup) -> bool {
+    group
+        .accounts
+        .as_ref()
+        .and_then(|a| a.computer_account.as_ref())
+        .is_some_and(|c| c.computer_name.is_some())
+}
+
+/// Whether `group` names the device through `DevDetail/DNSComputerName` (a raw setting).
+pub(crate) fn has_dns_computer_name(group: &SettingsGroup) -> bool {
+    group
+        .other
+        .iter()
+        .filter(|e| e.local_name() == "DevDetail")
+        .any(|e| e.child("DNSComputerName").is_some())
 }
 
 fn check_accounts(group: &SettingsGroup, base: &str, f: &mut Findings) {
@@ -589,7 +628,7 @@ mod tests {
     #[test]
     fn codes_are_unique_and_sorted() {
         let codes: Vec<&str> = rules().map(|r| r.as_str()).collect();
-        assert_eq!(codes.len(), 28);
+        assert_eq!(codes.len(), 30);
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();

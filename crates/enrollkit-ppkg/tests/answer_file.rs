@@ -274,7 +274,12 @@ fn rich_file_is_typed_where_known_and_raw_elsewhere() {
     // The uppercase, unbraced GUID is valid per the schema; it is kept as written.
     assert_eq!(pc.id, "6AAA4DFA-00D7-4AAA-8ADF-73C6A7E2501E");
     assert!(pc.guid().is_some());
-    assert!(validate(&file, &ValidateOptions::default()).is_empty());
+    // It names the device twice, ComputerName and DevDetail/DNSComputerName: the one finding.
+    let codes: Vec<String> = validate(&file, &ValidateOptions::default())
+        .iter()
+        .map(|d| d.code.to_string())
+        .collect();
+    assert_eq!(codes, ["PPKG016"]);
     let written = String::from_utf8(file.to_xml().unwrap()).unwrap();
     assert!(
         written.contains("<Name>Rich &amp; Varied</Name>"),
@@ -346,8 +351,17 @@ fn accepts_a_byte_order_mark_and_writes_none() {
 #[test]
 fn merge_puts_generated_settings_over_a_vendor_file() {
     let vendor = std::fs::read(examples().join("vendor-enrollment.xml")).unwrap();
+    let vendor_file = AnswerFile::parse(&vendor).unwrap();
     let generated = example_output().answer_file;
-    let merged = merge(&AnswerFile::parse(&vendor).unwrap(), &generated);
+
+    // The vendor file enrolls in its MDM and names the device (DNSComputerName); ours does
+    // both too. Without a precedence that is refused, naming both sides.
+    let conflict = merge(&vendor_file, &generated, MergePrecedence::Refuse).unwrap_err();
+    assert_eq!(conflict.setting, "MDM enrollment");
+    assert_eq!(conflict.theirs, "bulk-enroll@vendor.example");
+    assert_eq!(conflict.ours, "enroll@contoso.com");
+
+    let merged = merge(&vendor_file, &generated, MergePrecedence::Ours).unwrap();
     assert_eq!(merged.package_config, generated.package_config);
     let upns: Vec<&str> = merged
         .common
@@ -358,15 +372,45 @@ fn merge_puts_generated_settings_over_a_vendor_file() {
         .iter()
         .map(|e| e.upn.as_str())
         .collect();
-    assert_eq!(upns, ["bulk-enroll@vendor.example", "enroll@contoso.com"]);
-    assert_eq!(merged.common.other[0].name, "DevDetail");
+    assert_eq!(upns, ["enroll@contoso.com"]);
+    assert!(
+        merged.common.other.iter().all(|e| e.name != "DevDetail"),
+        "their DNSComputerName goes with precedence ours"
+    );
     assert!(merged.common.provisioning_commands.is_some());
+    let codes: Vec<String> = validate(&merged, &ValidateOptions::default())
+        .iter()
+        .map(|d| d.code.to_string())
+        .collect();
+    assert!(
+        !codes.iter().any(|c| c == "PPKG016" || c == "PPKG025"),
+        "{codes:?}"
+    );
 
-    // Same key: the generated enrollment replaces the vendor's in place.
+    let theirs = merge(&vendor_file, &generated, MergePrecedence::Theirs).unwrap();
+    let enrollments = &theirs.common.workplace.as_ref().unwrap().enrollments;
+    assert_eq!(enrollments.len(), 1);
+    assert_eq!(enrollments[0].upn, "bulk-enroll@vendor.example");
+    let computer = theirs
+        .common
+        .accounts
+        .as_ref()
+        .unwrap()
+        .computer_account
+        .as_ref();
+    assert!(computer.is_none_or(|c| c.computer_name.is_none()));
+
+    // Same key: the generated enrollment replaces the vendor's in place, no conflict. The
+    // computer names still conflict (ComputerName against DNSComputerName).
     let mut overlay = generated.clone();
     overlay.common.workplace.as_mut().unwrap().enrollments[0].upn =
         "BULK-ENROLL@vendor.example".into();
-    let merged = merge(&AnswerFile::parse(&vendor).unwrap(), &overlay);
+    let conflict = merge(&vendor_file, &overlay, MergePrecedence::Refuse).unwrap_err();
+    assert_eq!(conflict.setting, "computer name");
+    assert_eq!(conflict.theirs, "DNSComputerName VND-%SERIAL%");
+    assert_eq!(conflict.ours, "ComputerName CTS-%RAND:6%");
+    overlay.common.accounts.as_mut().unwrap().computer_account = None;
+    let merged = merge(&vendor_file, &overlay, MergePrecedence::Refuse).unwrap();
     let enrollments = &merged.common.workplace.as_ref().unwrap().enrollments;
     assert_eq!(enrollments.len(), 1);
     assert_eq!(
@@ -374,29 +418,39 @@ fn merge_puts_generated_settings_over_a_vendor_file() {
         "CHANGE-ME-enrollment-secret"
     );
 
-    // Through the config: [merge] answer_file.
+    // Through the config: [merge] answer_file, refused unless precedence says which side.
     let text = std::fs::read_to_string(examples().join("onboarding.toml"))
         .unwrap()
         .replace("# [merge]\n# answer_file", "[merge]\nanswer_file");
     let spec = PackageSpec::from_toml(&text).unwrap();
     assert_eq!(spec.base_answer_file(), Some("vendor/customizations.xml"));
     let asset = std::fs::read(examples().join("assets/agent.msi")).unwrap();
-    let out = spec
-        .build(
-            &[("assets/agent.msi".into(), asset.as_slice())],
-            Some(&vendor),
-        )
-        .unwrap();
-    assert_eq!(
-        out.answer_file
-            .common
-            .workplace
-            .as_ref()
-            .unwrap()
-            .enrollments
-            .len(),
-        2
+    let assets = [("assets/agent.msi".to_owned(), asset.as_slice())];
+    let err = spec.build(&assets, Some(&vendor)).unwrap_err();
+    assert_eq!(err.code(), "PPKG504");
+    assert!(
+        err.to_string().contains("vendor/customizations.xml")
+            && err.to_string().contains("bulk-enroll@vendor.example")
+            && err.to_string().contains("enroll@contoso.com"),
+        "{err}"
     );
+    let text = text.replace(
+        "answer_file = \"vendor/customizations.xml\"",
+        "answer_file = \"vendor/customizations.xml\"\nprecedence = \"ours\"",
+    );
+    let out = PackageSpec::from_toml(&text)
+        .unwrap()
+        .build(&assets, Some(&vendor))
+        .unwrap();
+    let enrollments = &out
+        .answer_file
+        .common
+        .workplace
+        .as_ref()
+        .unwrap()
+        .enrollments;
+    assert_eq!(enrollments.len(), 1);
+    assert!(out.diagnostics.iter().all(|d| d.code != "PPKG025"));
 }
 
 #[test]

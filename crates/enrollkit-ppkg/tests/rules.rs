@@ -225,6 +225,16 @@ fn account_rules() {
                 &["PPKG015"],
             ),
             (
+                "two computer names",
+                |f| {
+                    f.common.other.push(
+                        Element::new("DevDetail")
+                            .with_child(Element::new("DNSComputerName").with_text("VND-%SERIAL%")),
+                    );
+                },
+                &["PPKG016"],
+            ),
+            (
                 "user name char",
                 |f| accounts(f).users[0].user_name = "admin/1".into(),
                 &["PPKG011"],
@@ -285,6 +295,20 @@ fn enrollment_rules() {
                 "upn not address",
                 |f| enrollment(f).upn = "enroll".into(),
                 &["PPKG020"],
+            ),
+            (
+                "two enrollments",
+                |f| {
+                    let mut second = enrollment(f).clone();
+                    second.upn = "bulk-enroll@vendor.example".into();
+                    f.common
+                        .workplace
+                        .as_mut()
+                        .unwrap()
+                        .enrollments
+                        .push(second);
+                },
+                &["PPKG025"],
             ),
             (
                 "upn no tld",

@@ -54,6 +54,10 @@ crate::declare_codes! {
         "ComputerName leaves room for %SERIAL%",
         "Serials are often 7–12 characters; the name is cut or rejected",
         "Shorten the fixed part so that prefix plus an 8-character serial fits in 15 bytes";
+    TWO_COMPUTER_NAMES = "PPKG016", Error,
+        "One computer name setting",
+        "Accounts/ComputerAccount/ComputerName and DevDetail/DNSComputerName both rename the device; which one wins is not documented",
+        "Keep one of them (a merge of a vendor file with ours is where the second one usually comes from)";
     UPN = "PPKG020", Error,
         "Enrollment UPN looks like an address",
         "The UPN is the enrollment identity",
@@ -74,6 +78,10 @@ crate::declare_codes! {
         "DiscoveryServiceFullUrl is an https URL",
         "MDM discovery runs over TLS",
         "Set DiscoveryServiceFullUrl to https://<host>/EnrollmentServer/Discovery.svc";
+    TWO_ENROLLMENTS = "PPKG025", Error,
+        "At most one MDM enrollment",
+        "A device enrolls in one MDM; a second Workplace/Enrollments entry fails or enrolls it in the wrong one",
+        "Keep one UPN under Workplace/Enrollments";
     DEVICE_LINE = "PPKG030", Error,
         "DeviceContext has exactly one CommandLine",
         "One device-context command line per package",
@@ -215,4 +223,8 @@ crate::declare_codes! {
         "An asset named by the package config was not supplied.",
         "",
         "Supply every file the config names ([agent] msi, [merge] answer_file).";
+    MERGE_CONFLICT = "PPKG504", Error,
+        "The merged answer file would hold two MDM enrollments or two computer-name settings, one from each source.",
+        "",
+        "Remove one of them, or set [merge] precedence = \"ours\" or \"theirs\" to keep one side's.";
 }
