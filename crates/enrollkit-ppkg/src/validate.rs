@@ -292,6 +292,13 @@ pub fn computer_name_problem(name: &str) -> Option<String> {
             "{fixed_len} bytes after macro expansion; the limit is 15"
         ));
     }
+    // A serial number has at least one character, so this name always overflows.
+    if fixed_len == 15 && name.contains("%SERIAL%") {
+        return Some(
+            "15 bytes before %SERIAL% is expanded, so every serial number overflows the 15-byte limit"
+                .into(),
+        );
+    }
     const FORBIDDEN: &str = "{|}~[\\]^':;<=>?@!\"#$%`()+/.,*& ";
     if let Some(c) = literal
         .chars()

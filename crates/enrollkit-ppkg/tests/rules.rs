@@ -220,6 +220,16 @@ fn account_rules() {
             ("all digits", |f| computer_name(f, "123456"), &["PPKG010"]),
             ("serial fits", |f| computer_name(f, "CTS-%SERIAL%"), &[]),
             (
+                "no room for any serial",
+                |f| computer_name(f, "CONTOSO-LAPTOP-%SERIAL%"),
+                &["PPKG010"],
+            ),
+            (
+                "room for a short serial",
+                |f| computer_name(f, "CONTOSO-LAPTO%SERIAL%"),
+                &["PPKG015"],
+            ),
+            (
                 "serial squeezed",
                 |f| computer_name(f, "CONTOSO-%SERIAL%"),
                 &["PPKG015"],
