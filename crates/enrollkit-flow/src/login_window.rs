@@ -44,6 +44,10 @@ pub enum Permission {
     Standard,
     /// Administrator.
     Admin,
+    /// macOS only: an administrator who may run `sudo` without typing a password (the agent
+    /// adds a sudoers entry for the account). Windows has no equivalent; a Windows policy with
+    /// it is refused.
+    PasswordlessSudo,
 }
 
 /// Login-window policy of one OS.
@@ -103,7 +107,8 @@ impl ProvisioningPolicy {
         }
     }
 
-    /// Checks the policy: an organisation name, non-empty claim orders, a valid PIN policy.
+    /// Checks the policy: an organisation name, non-empty claim orders, a permission the OS
+    /// has, a valid PIN policy.
     pub fn validate(&self) -> Result<(), FlowError> {
         if self.org_name.trim().is_empty() {
             return Err(FlowError::Configuration("org_name is empty".into()));
@@ -114,6 +119,11 @@ impl ProvisioningPolicy {
                     "{os}.naming.claim_order is empty"
                 )));
             }
+        }
+        if self.windows.permission == Permission::PasswordlessSudo {
+            return Err(FlowError::Configuration(
+                "windows.permission: passwordless_sudo is macOS only; use standard or admin".into(),
+            ));
         }
         self.windows.pin.validate()
     }

@@ -273,3 +273,24 @@ fn a_reserved_name_is_a_coded_outcome_not_an_account_named_after_sub() {
         d.message
     );
 }
+
+/// Issue 18: macOS accounts can be created as administrators with passwordless sudo; a Windows
+/// policy asking for it is refused (Windows has no such level).
+#[test]
+fn passwordless_sudo_is_a_macos_permission() {
+    let text = std::fs::read_to_string(scenario_dir().join("login-macos-happy.json")).unwrap();
+    let mut scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
+    scenario["policy"]["macos"]["permission"] = "passwordless_sudo".into();
+    let report = run_json(&scenario.to_string()).unwrap();
+    assert_eq!(report.final_state, "provisioned");
+    let actions = serde_json::to_value(&report.steps).unwrap().to_string();
+    assert!(
+        actions.contains(r#""action":"create_local_account""#)
+            && actions.contains(r#""permission":"passwordless_sudo""#),
+        "{actions}"
+    );
+    scenario["policy"]["windows"]["permission"] = "passwordless_sudo".into();
+    let err = run_json(&scenario.to_string()).unwrap_err();
+    assert_eq!(err.code(), "FLOW003");
+    assert!(err.to_string().contains("macOS only"), "{err}");
+}
