@@ -23,13 +23,7 @@ fn path(p: &Path) -> &str {
 fn builds_the_example_and_checks_the_result() {
     let out = tempfile::tempdir().unwrap();
     let config = examples().join("onboarding.toml");
-    let run = enrollkit(&[
-        "windows-package",
-        "--config",
-        path(&config),
-        "-o",
-        path(out.path()),
-    ]);
+    let run = build_package(&config, out.path());
     assert_eq!(
         run.status.code(),
         Some(0),
@@ -98,13 +92,7 @@ fn invalid_config_writes_nothing_and_exits_1() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = enrollkit(&[
-        "windows-package",
-        "--config",
-        path(&config),
-        "-o",
-        path(&out),
-    ]);
+    let run = build_package(&config, &out);
     assert_eq!(run.status.code(), Some(1));
     let stdout = String::from_utf8(run.stdout).unwrap();
     assert!(
@@ -159,19 +147,21 @@ fn an_msi_that_is_not_an_msi_is_refused() {
         "Placeholder for the agent MSI. Replace this file with the vendor's MSI.\n".repeat(3);
     std::fs::write(dir.path().join("assets/agent.msi"), &text[..147]).unwrap();
     let out = dir.path().join("out");
-    let run = enrollkit(&[
-        "windows-package",
-        "--config",
-        path(&dir.path().join("onboarding.toml")),
-        "-o",
-        path(&out),
-    ]);
+    let run = build_package(&dir.path().join("onboarding.toml"), &out);
+    assert_refused_before_writing(&run, &out, &["PPKG406", "147-byte"]);
+}
+
+fn build_package(config: &Path, out: &Path) -> Output {
+    enrollkit(&["windows-package", "--config", path(config), "-o", path(out)])
+}
+
+/// Exit 1, every `needle` on stderr, and no output directory.
+fn assert_refused_before_writing(run: &Output, out: &Path, needles: &[&str]) {
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(
-        stderr.contains("PPKG406") && stderr.contains("147-byte"),
-        "{stderr}"
-    );
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle} missing: {stderr}");
+    }
     assert!(!out.exists(), "nothing may be written");
 }
 
@@ -199,20 +189,8 @@ fn merging_two_enrollments_or_two_computer_names_is_refused() {
     let config = dir.path().join("onboarding.toml");
     std::fs::write(&config, &toml).unwrap();
     let out = dir.path().join("out");
-    let run = enrollkit(&[
-        "windows-package",
-        "--config",
-        path(&config),
-        "-o",
-        path(&out),
-    ]);
-    assert_eq!(run.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(
-        stderr.contains("PPKG504") && stderr.contains("bulk-enroll@vendor.example"),
-        "{stderr}"
-    );
-    assert!(!out.exists(), "nothing may be written");
+    let run = build_package(&config, &out);
+    assert_refused_before_writing(&run, &out, &["PPKG504", "bulk-enroll@vendor.example"]);
 
     std::fs::write(
         &config,
@@ -222,13 +200,7 @@ fn merging_two_enrollments_or_two_computer_names_is_refused() {
         ),
     )
     .unwrap();
-    let run = enrollkit(&[
-        "windows-package",
-        "--config",
-        path(&config),
-        "-o",
-        path(&out),
-    ]);
+    let run = build_package(&config, &out);
     assert_eq!(
         run.status.code(),
         Some(0),

@@ -118,17 +118,18 @@ fn settle_once_only(
     let (theirs, ours) = (enrollment_upns(&base), enrollment_upns(&overlay));
     let same = theirs.len() == 1 && ours.len() == 1 && theirs[0].eq_ignore_ascii_case(&ours[0]);
     if !theirs.is_empty() && !ours.is_empty() && !same {
-        match precedence {
-            MergePrecedence::Refuse => {
-                return Err(MergeConflict {
-                    setting: "MDM enrollment",
-                    ours: ours.join(", "),
-                    theirs: theirs.join(", "),
-                });
-            }
-            MergePrecedence::Ours => drop_enrollments(&mut base),
-            MergePrecedence::Theirs => drop_enrollments(&mut overlay),
-        }
+        let conflict = MergeConflict {
+            setting: "MDM enrollment",
+            ours: ours.join(", "),
+            theirs: theirs.join(", "),
+        };
+        resolve(
+            precedence,
+            conflict,
+            &mut base,
+            &mut overlay,
+            drop_enrollments,
+        )?;
     }
     // Two ComputerNames merge into one (the overlay's); a ComputerName on one side and a
     // DNSComputerName on the other would both stay.
@@ -136,19 +137,36 @@ fn settle_once_only(
         && (has_dns_computer_name(&base) || has_dns_computer_name(&overlay));
     let (theirs, ours) = (computer_names(&base), computer_names(&overlay));
     if would_keep_both && !theirs.is_empty() && !ours.is_empty() {
-        match precedence {
-            MergePrecedence::Refuse => {
-                return Err(MergeConflict {
-                    setting: "computer name",
-                    ours: ours.join(", "),
-                    theirs: theirs.join(", "),
-                });
-            }
-            MergePrecedence::Ours => drop_computer_names(&mut base),
-            MergePrecedence::Theirs => drop_computer_names(&mut overlay),
-        }
+        let conflict = MergeConflict {
+            setting: "computer name",
+            ours: ours.join(", "),
+            theirs: theirs.join(", "),
+        };
+        resolve(
+            precedence,
+            conflict,
+            &mut base,
+            &mut overlay,
+            drop_computer_names,
+        )?;
     }
     Ok((base, overlay))
+}
+
+/// Refuses `conflict`, or drops the losing side's setting with `drop`.
+fn resolve(
+    precedence: MergePrecedence,
+    conflict: MergeConflict,
+    base: &mut SettingsGroup,
+    overlay: &mut SettingsGroup,
+    drop: fn(&mut SettingsGroup),
+) -> Result<(), MergeConflict> {
+    match precedence {
+        MergePrecedence::Refuse => return Err(conflict),
+        MergePrecedence::Ours => drop(base),
+        MergePrecedence::Theirs => drop(overlay),
+    }
+    Ok(())
 }
 
 fn drop_enrollments(group: &mut SettingsGroup) {
