@@ -51,6 +51,16 @@ pub struct MergeConflict {
     pub theirs: String,
 }
 
+impl MergeConflict {
+    fn new(setting: &'static str, ours: &[String], theirs: &[String]) -> Self {
+        MergeConflict {
+            setting,
+            ours: ours.join(", "),
+            theirs: theirs.join(", "),
+        }
+    }
+}
+
 /// Merges `overlay` (generated) onto `base` (downloaded). See the module docs for the rules.
 ///
 /// ```
@@ -118,11 +128,7 @@ fn settle_once_only(
     let (theirs, ours) = (enrollment_upns(&base), enrollment_upns(&overlay));
     let same = theirs.len() == 1 && ours.len() == 1 && theirs[0].eq_ignore_ascii_case(&ours[0]);
     if !theirs.is_empty() && !ours.is_empty() && !same {
-        let conflict = MergeConflict {
-            setting: "MDM enrollment",
-            ours: ours.join(", "),
-            theirs: theirs.join(", "),
-        };
+        let conflict = MergeConflict::new("MDM enrollment", &ours, &theirs);
         resolve(
             precedence,
             conflict,
@@ -137,11 +143,7 @@ fn settle_once_only(
         && (has_dns_computer_name(&base) || has_dns_computer_name(&overlay));
     let (theirs, ours) = (computer_names(&base), computer_names(&overlay));
     if would_keep_both && !theirs.is_empty() && !ours.is_empty() {
-        let conflict = MergeConflict {
-            setting: "computer name",
-            ours: ours.join(", "),
-            theirs: theirs.join(", "),
-        };
+        let conflict = MergeConflict::new("computer name", &ours, &theirs);
         resolve(
             precedence,
             conflict,
