@@ -380,15 +380,7 @@ pub fn parse_element_tree(bytes: &[u8], limits: &Limits) -> Result<Element, Pars
             "unclosed element at end of input".into(),
         ));
     }
-    let root = root.ok_or_else(|| ParseError::Structure("no root element".into()))?;
-    // Character references in attribute values are resolved outside the event loop.
-    if let Some((element, c)) = first_non_xml_char_in_attributes(&root) {
-        return Err(ParseError::Xml {
-            offset: 0,
-            reason: format!("an attribute of `{element}`: {}", not_xml_char(c)),
-        });
-    }
-    Ok(root)
+    root.ok_or_else(|| ParseError::Structure("no root element".into()))
 }
 
 fn check_node_limits(nodes: usize, depth: usize, limits: &Limits) -> Result<(), ParseError> {
@@ -423,6 +415,14 @@ fn element_from_start(
                 offset: pos,
                 reason: e.to_string(),
             })?;
+        // Character references are resolved here, so the raw-input check cannot see them.
+        // xmlns declarations are attributes too: this covers namespace names.
+        if let Some(c) = value.chars().find(|&c| !xml_char(c)) {
+            return Err(ParseError::Xml {
+                offset: pos,
+                reason: format!("an attribute of `{}`: {}", element.name, not_xml_char(c)),
+            });
+        }
         element.attributes.push(Attribute {
             name: AsRef::<str>::as_ref(&attribute.key).to_owned(),
             value: value.into_owned(),
@@ -469,25 +469,6 @@ fn close_element(
 /// written file could not carry it.
 fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-}
-
-/// The first attribute value or namespace name holding a character XML 1.0 does not allow.
-fn first_non_xml_char_in_attributes(root: &Element) -> Option<(String, char)> {
-    let mut stack = vec![root];
-    while let Some(element) = stack.pop() {
-        let values = element
-            .attributes
-            .iter()
-            .map(|a| a.value.as_str())
-            .chain(element.namespace.as_deref());
-        for value in values {
-            if let Some(c) = value.chars().find(|&c| !xml_char(c)) {
-                return Some((element.name.clone(), c));
-            }
-        }
-        stack.extend(element.elements());
-    }
-    None
 }
 
 fn not_xml_char(c: char) -> String {
