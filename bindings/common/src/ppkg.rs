@@ -29,18 +29,24 @@ pub struct WindowsPackage {
     pub icd_arguments: Vec<String>,
 }
 
-/// Generates the package from a TOML spec, the assets it names (`[[agent]] msi` paths) and
-/// the `[merge]` base answer file when the spec has one.
+/// Generates the package from a TOML spec, the assets it names (`[[agent]] msi` paths), the
+/// `[merge]` base answer file when the spec has one, and the values of the spec's
+/// `{ env = "NAME" }` secrets (`(NAME, value)`; the caller decides where they come from).
 pub fn generate_windows_package(
     spec_toml: &str,
     assets: &[PackageFile],
     base_answer_file: Option<&[u8]>,
+    secrets: impl IntoIterator<Item = (String, String)>,
 ) -> Result<WindowsPackage, BindingError> {
     let assets: Vec<(String, &[u8])> = assets
         .iter()
         .map(|a| (a.path.clone(), a.data.as_slice()))
         .collect();
-    let out = enrollkit::package::build_package(spec_toml, &assets, base_answer_file)?;
+    let secrets = secrets
+        .into_iter()
+        .map(|(name, value)| (name, enrollkit::Secret::new(value)))
+        .collect();
+    let out = enrollkit::package::build_package(spec_toml, &assets, base_answer_file, secrets)?;
     let answer_file = out
         .answer_file
         .to_xml()

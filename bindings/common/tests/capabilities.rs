@@ -290,6 +290,10 @@ fn derive_account_name_and_pin() {
 fn windows_package() {
     let spec = std::fs::read_to_string(repo().join("examples/windows/onboarding.toml")).unwrap();
     let msi = std::fs::read(repo().join("examples/windows/assets/agent.msi")).unwrap();
+    let secrets: std::collections::BTreeMap<String, String> = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("bindings/fixtures/package-secrets.json")).unwrap(),
+    )
+    .unwrap();
     let pkg = ppkg::generate_windows_package(
         &spec,
         &[PackageFile {
@@ -297,6 +301,7 @@ fn windows_package() {
             data: msi,
         }],
         None,
+        secrets,
     )
     .unwrap();
     assert!(!pkg.diagnostics.iter().any(|d| d.is_error()));
@@ -309,7 +314,7 @@ fn windows_package() {
             .any(|d| d.is_error())
     );
     assert_eq!(
-        ppkg::generate_windows_package(&spec, &[], None)
+        ppkg::generate_windows_package(&spec, &[], None, [])
             .unwrap_err()
             .code,
         "PPKG503"

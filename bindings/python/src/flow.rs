@@ -341,14 +341,16 @@ impl WindowsPackage {
 
 /// Generates a Windows provisioning package from the `enrollkit windows-package` TOML spec.
 /// `assets` maps each path the spec names (`[[agent]] msi`) to its bytes; `base_answer_file`
-/// is the `[merge]` file's bytes.
+/// is the `[merge]` file's bytes; `secrets` maps the variable names of the spec's
+/// `{ env = "NAME" }` secrets to their values (pass `os.environ` to read them from there).
 #[pyfunction]
-#[pyo3(signature = (spec_toml, assets=std::collections::BTreeMap::new(), base_answer_file=None))]
+#[pyo3(signature = (spec_toml, assets=std::collections::BTreeMap::new(), base_answer_file=None, secrets=std::collections::BTreeMap::new()))]
 pub fn generate_windows_package(
     py: Python<'_>,
     spec_toml: &str,
     assets: std::collections::BTreeMap<String, Vec<u8>>,
     base_answer_file: Option<Vec<u8>>,
+    secrets: std::collections::BTreeMap<String, String>,
 ) -> Result<WindowsPackage, PyBindingError> {
     let assets: Vec<common::ppkg::PackageFile> = assets
         .into_iter()
@@ -359,6 +361,7 @@ pub fn generate_windows_package(
             spec_toml,
             &assets,
             base_answer_file.as_deref(),
+            secrets,
         ))
     })?;
     Ok(WindowsPackage { package })

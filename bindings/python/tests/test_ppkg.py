@@ -9,10 +9,17 @@ import pytest
 import enrollkit
 
 
+def package_secrets(root):
+    return json.loads((root / "bindings/fixtures/package-secrets.json").read_text())
+
+
 def test_generate_windows_package(root):
     spec = (root / "examples/windows/onboarding.toml").read_text()
     msi = (root / "examples/windows/assets/agent.msi").read_bytes()
-    package = enrollkit.generate_windows_package(spec, {"assets/agent.msi": msi})
+    secrets = package_secrets(root)
+    package = enrollkit.generate_windows_package(
+        spec, {"assets/agent.msi": msi}, secrets=secrets
+    )
     assert not [d for d in package.diagnostics if d.is_error]
     # The answer file parses as XML (ElementTree is the oracle) with ICD's namespaces.
     tree = ET.fromstring(package.answer_file)
@@ -24,7 +31,13 @@ def test_generate_windows_package(root):
     manifest = json.loads(package.files["build-manifest.json"])
     digests = json.dumps(manifest)
     assert hashlib.sha256(msi).hexdigest() in digests
-    assert "enrollment-secret" not in repr(package)
+    assert secrets["ENROLLKIT_ENROLLMENT_SECRET"] not in repr(package)
+    # The PIN policy script and the WPA3-Enterprise WLAN profile are generated assets.
+    pin = package.files["assets/enrollkit-hello-pin-policy.cmd"].decode()
+    assert "/v MinimumPINLength /t REG_DWORD /d 6 /f" in pin
+    wlan = ET.fromstring(package.files["assets/enrollkit-wifi-1.xml"])
+    v1 = "{http://www.microsoft.com/networking/WLAN/profile/v1}"
+    assert wlan.findtext(f"{v1}MSM/{v1}security/{v1}authEncryption/{v1}authentication") == "WPA3ENT"
 
 
 def test_generate_windows_package_errors(root):
@@ -32,6 +45,11 @@ def test_generate_windows_package_errors(root):
     with pytest.raises(enrollkit.PackageError) as info:
         enrollkit.generate_windows_package(spec)  # the agent MSI is missing
     assert info.value.code == "PPKG503"
+    msi = (root / "examples/windows/assets/agent.msi").read_bytes()
+    with pytest.raises(enrollkit.PackageError) as info:
+        enrollkit.generate_windows_package(spec, {"assets/agent.msi": msi})  # no secrets
+    assert info.value.code == "PPKG505"
+    assert "ENROLLKIT_LOCAL_ADMIN_PASSWORD" in str(info.value)
     with pytest.raises(enrollkit.PackageError):
         enrollkit.generate_windows_package("not = [valid")
 

@@ -666,17 +666,20 @@ pub struct WindowsPackage {
 }
 
 /// Generates a Windows provisioning package (answer file, manifest, build script) from the
-/// `enrollkit windows-package` TOML spec, the assets it names, and the `[merge]` base file.
-#[uniffi::export(default(assets = [], base_answer_file = None))]
+/// `enrollkit windows-package` TOML spec, the assets it names, the `[merge]` base file, and
+/// the values of the spec's `{ env = "NAME" }` secrets by variable name.
+#[uniffi::export(default(assets = [], base_answer_file = None, secrets = None))]
 pub fn generate_windows_package(
     spec_toml: String,
     assets: Vec<PackageFile>,
     base_answer_file: Option<Vec<u8>>,
+    secrets: Option<std::collections::HashMap<String, String>>,
 ) -> Result<WindowsPackage> {
     err(common::ppkg::generate_windows_package(
         &spec_toml,
         &assets,
         base_answer_file.as_deref(),
+        secrets.unwrap_or_default(),
     ))
 }
 

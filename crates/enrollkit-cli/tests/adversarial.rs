@@ -40,7 +40,21 @@ fn enrollkit_timed(args: &[&str]) -> (Output, Duration) {
 }
 
 fn enrollkit(args: &[&str]) -> Output {
-    Command::new(EXE).args(args).output().unwrap()
+    Command::new(EXE)
+        .args(args)
+        .envs(package_secrets())
+        .output()
+        .unwrap()
+}
+
+/// The example config's `{ env = "NAME" }` secrets, as the CI job would set them.
+fn package_secrets() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bindings/fixtures/package-secrets.json"),
+    )
+    .unwrap();
+    let map: std::collections::BTreeMap<String, String> = serde_json::from_str(&text).unwrap();
+    map.into_iter().collect()
 }
 
 fn fixtures() -> PathBuf {
@@ -547,22 +561,22 @@ fn package_inputs_stay_inside_the_config_folder() {
 fn numeric_secrets_are_not_echoed() {
     for (from, to, value) in [
         (
-            "password = \"CHANGE-ME-local-admin-password\"",
+            "password = { env = \"ENROLLKIT_LOCAL_ADMIN_PASSWORD\" }",
             "password = 77712345",
             "77712345",
         ),
         (
-            "secret = \"CHANGE-ME-enrollment-secret\"",
+            "secret = { env = \"ENROLLKIT_ENROLLMENT_SECRET\" }",
             "secret = 4.5e9",
             "4.5e9",
         ),
         (
-            "key = \"CHANGE-ME-wifi-passphrase\"",
+            "key = { env = \"ENROLLKIT_WIFI_PASSPHRASE\" }",
             "key = 31415926",
             "31415926",
         ),
         (
-            "connect_key = \"CHANGEMEconnectkey0123456789abcdef0123\"",
+            "connect_key = { env = \"ENROLLKIT_AGENT_CONNECT_KEY\" }",
             "connect_key = 27182818",
             "27182818",
         ),

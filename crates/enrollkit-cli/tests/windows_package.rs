@@ -11,8 +11,19 @@ fn examples() -> PathBuf {
 fn enrollkit(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_enrollkit"))
         .args(args)
+        .envs(package_secrets())
         .output()
         .unwrap()
+}
+
+/// The example config's `{ env = "NAME" }` secrets, as the CI job would set them.
+fn package_secrets() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bindings/fixtures/package-secrets.json"),
+    )
+    .unwrap();
+    let map: std::collections::BTreeMap<String, String> = serde_json::from_str(&text).unwrap();
+    map.into_iter().collect()
 }
 
 fn path(p: &Path) -> &str {
@@ -228,4 +239,174 @@ fn merging_two_enrollments_or_two_computer_names_is_refused() {
         stdout.contains("PPKG016") && stdout.contains("PPKG025"),
         "{stdout}"
     );
+}
+
+/// Issue 18: placeholder secrets fail both the build and `--check` (PPKG026), and a secret
+/// read from an unset variable fails the build with the key and the variable (PPKG505).
+#[test]
+fn placeholder_and_missing_secrets_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("assets")).unwrap();
+    std::fs::copy(
+        examples().join("assets/agent.msi"),
+        dir.path().join("assets/agent.msi"),
+    )
+    .unwrap();
+    let example = std::fs::read_to_string(examples().join("onboarding.toml")).unwrap();
+    let config = dir.path().join("onboarding.toml");
+    let out = dir.path().join("out");
+    for (from, to) in [
+        (
+            "password = { env = \"ENROLLKIT_LOCAL_ADMIN_PASSWORD\" }",
+            "password = \"CHANGE-ME-local-admin-password\"",
+        ),
+        (
+            "secret = { env = \"ENROLLKIT_ENROLLMENT_SECRET\" }",
+            "secret = \"Password1\"",
+        ),
+        (
+            "key = { env = \"ENROLLKIT_WIFI_PASSPHRASE\" }",
+            "key = \"xxxxxxxxxxxx\"",
+        ),
+    ] {
+        assert!(example.contains(from), "{from}");
+        std::fs::write(&config, example.replace(from, to)).unwrap();
+        let run = build_package(&config, &out);
+        assert_eq!(run.status.code(), Some(1), "{to}");
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(stdout.contains("PPKG026"), "{to}: {stdout}");
+        assert!(!out.exists(), "nothing may be written");
+    }
+
+    // The check of an answer file someone filled in with the old example values.
+    std::fs::write(&config, &example).unwrap();
+    assert_eq!(build_package(&config, &out).status.code(), Some(0));
+    let xml = std::fs::read_to_string(out.join("customizations.xml")).unwrap();
+    let secrets = package_secrets();
+    let enrollment = &secrets
+        .iter()
+        .find(|(k, _)| k == "ENROLLKIT_ENROLLMENT_SECRET")
+        .unwrap()
+        .1;
+    let stale = dir.path().join("stale.xml");
+    std::fs::write(
+        &stale,
+        xml.replace(enrollment.as_str(), "CHANGE-ME-enrollment-secret"),
+    )
+    .unwrap();
+    let check = enrollkit(&["windows-package", "--check", path(&stale), "--json"]);
+    assert_eq!(check.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["PPKG026"], "{json}");
+    assert!(!String::from_utf8_lossy(&check.stdout).contains("CHANGE-ME-enrollment"));
+
+    // A variable the config reads but the environment lacks.
+    let out = dir.path().join("out2");
+    let run = Command::new(env!("CARGO_BIN_EXE_enrollkit"))
+        .args([
+            "windows-package",
+            "--config",
+            path(&config),
+            "-o",
+            path(&out),
+        ])
+        .envs(package_secrets())
+        .env_remove("ENROLLKIT_ENROLLMENT_SECRET")
+        .output()
+        .unwrap();
+    assert_refused_before_writing(
+        &run,
+        &out,
+        &[
+            "PPKG505",
+            "enrollment.secret",
+            "ENROLLKIT_ENROLLMENT_SECRET",
+        ],
+    );
+}
+
+/// Issue 18: the package applies the credential-provider flow's PIN policy (the Windows Hello
+/// PIN Complexity policy values), and WPA3/enterprise networks become WLAN profiles added
+/// with `netsh`, before the agent installs with `/norestart`.
+#[test]
+fn pin_policy_and_wlan_profiles_are_in_the_package() {
+    let out = tempfile::tempdir().unwrap();
+    let run = build_package(&examples().join("onboarding.toml"), out.path());
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let xml = std::fs::read_to_string(out.path().join("customizations.xml")).unwrap();
+    let names: Vec<&str> = xml
+        .match_indices("<CommandConfig Name=\"")
+        .map(|(i, m)| {
+            let rest = &xml[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["Add_WiFi_1", "Set_Hello_PIN_Policy", "Install_Agent"]
+    );
+    assert!(xml.contains(
+        r#"<CommandLine>netsh wlan add profile filename="enrollkit-wifi-1.xml" user=all</CommandLine>"#
+    ));
+    assert!(xml.contains(r#"<CommandLine>cmd /c "enrollkit-hello-pin-policy.cmd"</CommandLine>"#));
+    assert!(xml.contains(" /quiet /norestart /l*v "), "{xml}");
+
+    // The script sets exactly the flow scenario's policy (login-windows-happy: min 6, digits).
+    let scenario: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(examples().join("../scenarios/login-windows-happy.json")).unwrap(),
+    )
+    .unwrap();
+    let min = scenario["policy"]["windows"]["pin"]["min_length"]
+        .as_u64()
+        .unwrap();
+    let script =
+        std::fs::read_to_string(out.path().join("assets/enrollkit-hello-pin-policy.cmd")).unwrap();
+    let key = r"HKLM\SOFTWARE\Policies\Microsoft\PassportForWork\PINComplexity";
+    for (name, value) in [
+        ("MinimumPINLength", min),
+        ("MaximumPINLength", 127),
+        ("Digits", 1),
+        ("LowercaseLetters", 2),
+        ("UppercaseLetters", 2),
+        ("SpecialCharacters", 2),
+    ] {
+        let line = format!("reg add \"{key}\" /v {name} /t REG_DWORD /d {value} /f");
+        assert!(script.contains(&line), "{line} in {script}");
+    }
+
+    // Both generated assets are hashed in the manifest.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("build-manifest.json")).unwrap())
+            .unwrap();
+    let manifest = manifest.to_string();
+    for asset in ["enrollkit-wifi-1.xml", "enrollkit-hello-pin-policy.cmd"] {
+        let bytes = std::fs::read(out.path().join("assets").join(asset)).unwrap();
+        let digest = sha256_hex(&bytes);
+        assert!(manifest.contains(&digest), "{asset} not hashed");
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let out = Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(bytes)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_owned()
 }

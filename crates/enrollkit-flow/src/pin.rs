@@ -18,7 +18,7 @@ pub const WINDOWS_PIN_LENGTH_RANGE: std::ops::RangeInclusive<u8> = 4..=127;
 
 /// PIN rules set by the Windows login-window policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PinPolicy {
     /// Shortest allowed PIN (default 6).
     pub min_length: u8,

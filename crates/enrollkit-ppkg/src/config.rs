@@ -4,10 +4,13 @@
 //! the caller must read (paths relative to the config's directory); [`PackageSpec::build`]
 //! takes their bytes. `examples/windows/onboarding.toml` documents every key.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::command::AgentRecipe;
 use crate::error::ConfigError;
+use crate::hello::{PIN_POLICY_SCRIPT, pin_policy_command, pin_policy_script};
 use crate::merge::MergePrecedence;
 use crate::model::{
     Accounts, AnswerFile, AuthPolicy, ComputerAccount, ConnectivityProfiles, Enrollment, LocalUser,
@@ -19,10 +22,12 @@ use crate::plan::{
     AssetInput, BuildOptions, BuildPlan, IcdBackend, OutputFile, PackageBackend, SettingsStore,
     plan_build,
 };
-use crate::validate::{ValidateOptions, validate};
+use crate::validate::{ValidateOptions, is_placeholder_secret, validate};
 use crate::version::derive_package_id;
-use enrollkit_diagnostic::Diagnostic;
-use enrollkit_diagnostic::Secret;
+use crate::wlan::{EapMethod, EnterpriseMode, ServerValidation, WlanProfile, WlanSecurity};
+use enrollkit_diagnostic::codes::package::{PEAP_AT_OOBE, PLACEHOLDER_SECRET};
+use enrollkit_diagnostic::{Diagnostic, Location, Secret};
+use enrollkit_flow::pin::PinPolicy;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Deserialize)]
@@ -49,6 +54,35 @@ pub struct PackageSpec {
     /// `[[wifi]]`: Wi-Fi networks.
     #[serde(default)]
     pub wifi: Vec<WifiSection>,
+    /// `[hello_pin]`: the Windows Hello PIN rules, the same `PinPolicy` the credential-provider
+    /// flow checks (`min_length`, `max_length`, `digits_only`).
+    pub hello_pin: Option<PinPolicy>,
+    /// Values of `{ env = "NAME" }` secrets, supplied by the caller ([`PackageSpec::with_secrets`]).
+    #[serde(skip)]
+    secret_values: BTreeMap<String, Secret>,
+}
+
+/// A secret in the config: written in place, or `{ env = "NAME" }` to read it from the
+/// environment (the caller supplies it; the library does no I/O). Placeholders written in
+/// place, such as `CHANGE-ME-…`, are refused by rule PPKG026.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a secret: a string or { env = \"NAME\" } (value not shown)"
+)]
+pub enum SecretSource {
+    /// The value itself.
+    Value(Secret),
+    /// The name of the environment variable that holds it.
+    Env(EnvSecret),
+}
+
+/// `{ env = "NAME" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvSecret {
+    /// The variable name.
+    pub env: String,
 }
 
 /// `[package]`.
@@ -129,7 +163,7 @@ pub struct UserSection {
     /// Account name.
     pub name: String,
     /// Password.
-    pub password: Secret,
+    pub password: SecretSource,
     /// Group (default `Administrators`).
     #[serde(default = "default_group")]
     pub group: String,
@@ -155,7 +189,7 @@ pub struct EnrollmentSection {
     /// PolicyServiceFullUrl (usually omitted).
     pub policy_url: Option<String>,
     /// The enrollment Secret.
-    pub secret: Secret,
+    pub secret: SecretSource,
 }
 
 fn default_auth() -> String {
@@ -169,7 +203,7 @@ pub struct AgentSection {
     /// Path of the MSI, relative to the config; its file name is used in the package.
     pub msi: String,
     /// Connect key.
-    pub connect_key: Secret,
+    pub connect_key: SecretSource,
     /// CommandConfig name (default `Install_Agent`).
     pub command_name: Option<String>,
     /// Installer arguments after `-k <key>` (default `/VERYSILENT /NORESTART`).
@@ -182,17 +216,38 @@ pub struct AgentSection {
 pub struct WifiSection {
     /// SSID.
     pub ssid: String,
-    /// `Open`, `WEP` or `WPA2-Personal` (default).
+    /// `Open`, `WEP`, `WPA2-Personal` (default) — written as the answer file's own Wi-Fi
+    /// settings — or `WPA3-Personal`, `WPA2-Enterprise`, `WPA3-Enterprise`,
+    /// `WPA3-Enterprise-192` — written as a WLAN profile asset added with `netsh`.
     #[serde(default = "default_security")]
     pub security: String,
-    /// Passphrase.
-    pub key: Option<Secret>,
+    /// Passphrase (personal networks).
+    pub key: Option<SecretSource>,
     /// Connect automatically (default true).
     #[serde(default = "default_true")]
     pub auto_connect: bool,
     /// Hidden network (default false).
     #[serde(default)]
     pub hidden: bool,
+    /// WPA3-Personal: also join the WPA2 side of a mixed WPA2/WPA3 network.
+    #[serde(default)]
+    pub transition_mode: bool,
+    /// Enterprise: `TLS` (EAP-TLS with the machine certificate) or `PEAP` (PEAP-MSCHAPv2).
+    pub eap: Option<String>,
+    /// Enterprise: names the RADIUS server's certificate must carry.
+    #[serde(default)]
+    pub server_names: Vec<String>,
+    /// Enterprise: SHA-1 thumbprints of the root CAs that may issue it.
+    #[serde(default)]
+    pub trusted_root_ca_sha1: Vec<String>,
+}
+
+/// How a `[[wifi]]` entry is written.
+enum WifiForm {
+    /// The answer file's `WLANXmlSettings`.
+    Settings(WifiSecurity),
+    /// A WLAN profile asset.
+    Profile(WlanProfile),
 }
 
 fn default_security() -> String {
@@ -250,6 +305,194 @@ impl PackageSpec {
                 None => message,
             })
         })
+    }
+
+    /// The environment variables the config's `{ env = "NAME" }` secrets read, in config order.
+    pub fn secret_variables(&self) -> Vec<String> {
+        let mut sources: Vec<&SecretSource> = Vec::new();
+        sources.extend(self.users.iter().map(|u| &u.password));
+        sources.extend(self.enrollment.iter().map(|e| &e.secret));
+        sources.extend(self.agent.iter().map(|a| &a.connect_key));
+        sources.extend(self.wifi.iter().filter_map(|w| w.key.as_ref()));
+        let mut names = Vec::new();
+        for source in sources {
+            if let SecretSource::Env(e) = source
+                && !names.contains(&e.env)
+            {
+                names.push(e.env.clone());
+            }
+        }
+        names
+    }
+
+    /// Supplies the values of `{ env = "NAME" }` secrets (the CLI reads them from its
+    /// environment). A variable the config reads and `values` lacks fails the build with
+    /// PPKG505.
+    pub fn with_secrets(mut self, values: impl IntoIterator<Item = (String, Secret)>) -> Self {
+        self.secret_values.extend(values);
+        self
+    }
+
+    fn secret(&self, source: &SecretSource, field: &str) -> Result<Secret, ConfigError> {
+        match source {
+            SecretSource::Value(secret) => Ok(secret.clone()),
+            SecretSource::Env(e) => {
+                self.secret_values
+                    .get(&e.env)
+                    .cloned()
+                    .ok_or_else(|| ConfigError::MissingSecret {
+                        field: field.to_owned(),
+                        variable: e.env.clone(),
+                    })
+            }
+        }
+    }
+
+    fn wifi_form(&self, index: usize, w: &WifiSection) -> Result<WifiForm, ConfigError> {
+        let field = |name: &str| format!("wifi[{index}].{name}");
+        let bad = |name: &str, reason: String| ConfigError::BadValue {
+            field: field(name),
+            reason,
+        };
+        let enterprise = match w.security.as_str() {
+            "WPA2-Enterprise" => Some(EnterpriseMode::Wpa2),
+            "WPA3-Enterprise" => Some(EnterpriseMode::Wpa3),
+            "WPA3-Enterprise-192" => Some(EnterpriseMode::Wpa3Suite192),
+            _ => None,
+        };
+        let personal_only =
+            w.eap.is_some() || !w.server_names.is_empty() || !w.trusted_root_ca_sha1.is_empty();
+        if enterprise.is_none() && personal_only {
+            return Err(bad(
+                "eap",
+                format!(
+                    "eap, server_names and trusted_root_ca_sha1 belong to enterprise networks, not `{}`",
+                    w.security
+                ),
+            ));
+        }
+        if w.transition_mode && w.security != "WPA3-Personal" {
+            return Err(bad(
+                "transition_mode",
+                "transition_mode applies to WPA3-Personal only".into(),
+            ));
+        }
+        let key = match &w.key {
+            Some(source) => Some(self.secret(source, &field("key"))?),
+            None => None,
+        };
+        if let Some(mode) = enterprise {
+            if key.is_some() {
+                return Err(bad(
+                    "key",
+                    "an enterprise network authenticates with EAP, not a key".into(),
+                ));
+            }
+            let eap = match w.eap.as_deref() {
+                Some("TLS") => EapMethod::Tls,
+                Some("PEAP") => EapMethod::PeapMschapV2,
+                other => {
+                    return Err(bad(
+                        "eap",
+                        format!("`{}` is not TLS or PEAP", other.unwrap_or("(missing)")),
+                    ));
+                }
+            };
+            return Ok(WifiForm::Profile(WlanProfile {
+                ssid: w.ssid.clone(),
+                hidden: w.hidden,
+                auto_connect: w.auto_connect,
+                security: WlanSecurity::Enterprise {
+                    mode,
+                    eap,
+                    validation: ServerValidation {
+                        server_names: w.server_names.clone(),
+                        trusted_root_ca_sha1: w.trusted_root_ca_sha1.clone(),
+                    },
+                },
+            }));
+        }
+        match w.security.as_str() {
+            "WPA3-Personal" => Ok(WifiForm::Profile(WlanProfile {
+                ssid: w.ssid.clone(),
+                hidden: w.hidden,
+                auto_connect: w.auto_connect,
+                security: WlanSecurity::Wpa3Personal {
+                    passphrase: key.unwrap_or_default(),
+                    transition_mode: w.transition_mode,
+                },
+            })),
+            "Open" | "WEP" | "WPA2-Personal" => {
+                Ok(WifiForm::Settings(WifiSecurity::parse(&w.security)))
+            }
+            other => Err(bad(
+                "security",
+                format!(
+                    "`{other}` is not one of Open, WEP, WPA2-Personal, WPA3-Personal, WPA2-Enterprise, WPA3-Enterprise, WPA3-Enterprise-192"
+                ),
+            )),
+        }
+    }
+
+    /// The networks written as WLAN profiles, with their asset file names.
+    fn wlan_profiles(&self) -> Result<Vec<(String, WlanProfile)>, ConfigError> {
+        let mut out = Vec::new();
+        for (index, w) in self.wifi.iter().enumerate() {
+            if let WifiForm::Profile(profile) = self.wifi_form(index, w)? {
+                out.push((format!("enrollkit-wifi-{}.xml", out.len() + 1), profile));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Files the config itself generates (WLAN profiles, the PIN policy script), by file name.
+    pub fn generated_assets(&self) -> Result<Vec<(String, Vec<u8>)>, ConfigError> {
+        let mut out = Vec::new();
+        for (name, profile) in self.wlan_profiles()? {
+            let xml = profile.to_xml().map_err(crate::error::BuildError::from)?;
+            out.push((name, xml));
+        }
+        if let Some(pin) = &self.hello_pin {
+            out.push((PIN_POLICY_SCRIPT.to_owned(), pin_policy_script(pin)));
+        }
+        Ok(out)
+    }
+
+    /// Findings about what the config generates outside the answer file (WLAN profiles).
+    fn generated_findings(&self) -> Result<Vec<Diagnostic>, ConfigError> {
+        let mut out = Vec::new();
+        for (name, profile) in self.wlan_profiles()? {
+            let path = format!("assets/{name}");
+            for problem in profile.problems() {
+                out.push(
+                    problem
+                        .code()
+                        .at(Location::top(path.clone()), problem.to_string()),
+                );
+            }
+            match &profile.security {
+                WlanSecurity::Wpa3Personal { passphrase, .. }
+                    if is_placeholder_secret(passphrase.expose()) =>
+                {
+                    out.push(PLACEHOLDER_SECRET.at(
+                        Location::top(format!("{path}.keyMaterial")),
+                        "the passphrase is a placeholder (CHANGE-ME, an example value or one repeated character), not a secret",
+                    ));
+                }
+                WlanSecurity::Enterprise {
+                    eap: EapMethod::PeapMschapV2,
+                    ..
+                } => out.push(PEAP_AT_OOBE.at(
+                    Location::top(path.clone()),
+                    format!(
+                        "`{}` uses PEAP-MSCHAPv2: it needs a user's password to connect",
+                        profile.ssid
+                    ),
+                )),
+                _ => {}
+            }
+        }
+        Ok(out)
     }
 
     /// Asset paths (relative to the config) whose bytes [`PackageSpec::build`] needs.
@@ -316,30 +559,41 @@ impl PackageSpec {
                 users: self
                     .users
                     .iter()
-                    .map(|u| LocalUser {
-                        user_name: u.name.clone(),
-                        password: Some(u.password.clone()),
-                        user_group: Some(u.group.clone()),
+                    .enumerate()
+                    .map(|(i, u)| {
+                        Ok(LocalUser {
+                            user_name: u.name.clone(),
+                            password: Some(
+                                self.secret(&u.password, &format!("users[{i}].password"))?,
+                            ),
+                            user_group: Some(u.group.clone()),
+                        })
                     })
-                    .collect(),
+                    .collect::<Result<_, ConfigError>>()?,
                 extra: Vec::new(),
             });
         }
-        if !self.wifi.is_empty() {
+        let mut wlan = Vec::new();
+        for (index, w) in self.wifi.iter().enumerate() {
+            if let WifiForm::Settings(security) = self.wifi_form(index, w)? {
+                let key = match &w.key {
+                    Some(source) => Some(self.secret(source, &format!("wifi[{index}].key"))?),
+                    None => None,
+                };
+                wlan.push(WifiNetwork {
+                    ssid: w.ssid.clone(),
+                    name: Some(w.ssid.clone()),
+                    security_type: Some(security),
+                    security_key: key,
+                    auto_connect: Some(w.auto_connect),
+                    hidden_network: Some(w.hidden),
+                    extra: Vec::new(),
+                });
+            }
+        }
+        if !wlan.is_empty() {
             common.connectivity = Some(ConnectivityProfiles {
-                wlan: self
-                    .wifi
-                    .iter()
-                    .map(|w| WifiNetwork {
-                        ssid: w.ssid.clone(),
-                        name: Some(w.ssid.clone()),
-                        security_type: Some(WifiSecurity::parse(&w.security)),
-                        security_key: w.key.clone(),
-                        auto_connect: Some(w.auto_connect),
-                        hidden_network: Some(w.hidden),
-                        extra: Vec::new(),
-                    })
-                    .collect(),
+                wlan,
                 ..ConnectivityProfiles::default()
             });
         }
@@ -349,16 +603,33 @@ impl PackageSpec {
                 ..Oobe::default()
             });
         }
+        // Network first (the agent may download), then the PIN rules, then the agent.
+        let asset_dir = options.asset_dir();
+        let mut commands = Vec::new();
+        for (i, (file_name, profile)) in self.wlan_profiles()?.iter().enumerate() {
+            commands.push(profile.command_config(
+                &format!("Add_WiFi_{}", i + 1),
+                file_name,
+                &asset_dir,
+            )?);
+        }
+        if self.hello_pin.is_some() {
+            commands.push(pin_policy_command(&asset_dir)?);
+        }
         if let Some(agent) = &self.agent {
-            let mut recipe = AgentRecipe::new(file_name_of(&agent.msi), agent.connect_key.clone());
+            let key = self.secret(&agent.connect_key, "agent.connect_key")?;
+            let mut recipe = AgentRecipe::new(file_name_of(&agent.msi), key);
             if let Some(name) = &agent.command_name {
                 recipe.command_name = name.clone();
             }
             if let Some(args) = &agent.installer_args {
                 recipe.installer_args = args.clone();
             }
+            commands.push(recipe.command_config(&asset_dir)?);
+        }
+        if !commands.is_empty() {
             common.provisioning_commands = Some(ProvisioningCommands {
-                primary_context: vec![recipe.command_config(&options.asset_dir())?],
+                primary_context: commands,
                 ..ProvisioningCommands::default()
             });
         }
@@ -371,7 +642,7 @@ impl PackageSpec {
                     discovery_service_full_url: Some(e.discovery_url.clone()),
                     enrollment_service_full_url: e.enrollment_url.clone(),
                     policy_service_full_url: e.policy_url.clone(),
-                    secret: Some(e.secret.clone()),
+                    secret: Some(self.secret(&e.secret, "enrollment.secret")?),
                     extra: Vec::new(),
                 }],
                 extra: Vec::new(),
@@ -416,24 +687,40 @@ impl PackageSpec {
         }
         let options = self.build_options()?;
         let answer_file = self.to_answer_file(base)?;
-        let diagnostics = validate(
+        if let Some(pin) = &self.hello_pin {
+            pin.validate().map_err(|e| ConfigError::BadValue {
+                field: "hello_pin".into(),
+                reason: e.to_string(),
+            })?;
+        }
+        let mut diagnostics = validate(
             &answer_file,
             &ValidateOptions {
                 store: options.store,
             },
         );
-        let inputs: Vec<AssetInput<'_>> = assets
+        diagnostics.extend(self.generated_findings()?);
+        let generated = self.generated_assets()?;
+        let mut inputs: Vec<AssetInput<'_>> = assets
             .iter()
             .map(|(path, bytes)| AssetInput {
                 file_name: file_name_of(path).to_owned(),
                 bytes,
             })
             .collect();
+        inputs.extend(generated.iter().map(|(name, bytes)| AssetInput {
+            file_name: name.clone(),
+            bytes,
+        }));
         let xml = answer_file
             .to_xml()
             .map_err(crate::error::BuildError::from)?;
         let plan = plan_build(&answer_file, &xml, &options, &inputs)?;
-        let files = IcdBackend { options }.outputs(&answer_file, &inputs)?;
+        let mut files = IcdBackend { options }.outputs(&answer_file, &inputs)?;
+        files.extend(generated.into_iter().map(|(name, bytes)| OutputFile {
+            path: format!("assets/{name}"),
+            bytes,
+        }));
         Ok(PackageOutput {
             answer_file,
             diagnostics,

@@ -211,6 +211,14 @@ pub enum ConfigError {
         /// What both set.
         conflict: crate::merge::MergeConflict,
     },
+    /// A secret names an environment variable the caller did not supply.
+    #[error("{field}: the secret is read from `{variable}`, which is not set")]
+    MissingSecret {
+        /// Dotted config key.
+        field: String,
+        /// The variable name.
+        variable: String,
+    },
     /// Building the outputs failed.
     #[error(transparent)]
     Build(#[from] BuildError),
@@ -226,6 +234,7 @@ impl Coded for ConfigError {
             ConfigError::BadValue { .. } => codes::CONFIG_VALUE,
             ConfigError::MergeConflict { .. } => codes::MERGE_CONFLICT,
             ConfigError::MissingAsset(_) => codes::CONFIG_MISSING_ASSET,
+            ConfigError::MissingSecret { .. } => codes::CONFIG_MISSING_SECRET,
             ConfigError::Base(e) => e.code(),
             ConfigError::Build(e) => e.code(),
             ConfigError::Recipe(e) => e.code(),

@@ -33,7 +33,7 @@
 //!     enrollments: vec![Enrollment::on_premise(
 //!         "enroll@contoso.com",
 //!         "https://mdm.contoso.com/EnrollmentServer/Discovery.svc",
-//!         Secret::new("enrollment-secret"),
+//!         Secret::new("t7Qm-2vXe-91kP"),
 //!     )],
 //!     extra: vec![],
 //! });
@@ -55,7 +55,7 @@
 //! let assets = [AssetInput { file_name: "agent.msi".into(), bytes: &msi }];
 //! let plan = plan_build(&file, &xml, &options, &assets).unwrap();
 //! assert_eq!(plan.icd_arguments[0], "/Build-ProvisioningPackage");
-//! assert!(!format!("{file:?}{plan:?}").contains("enrollment-secret"));
+//! assert!(!format!("{file:?}{plan:?}").contains("t7Qm-2vXe-91kP"));
 //! ```
 //!
 //! # Codes
@@ -89,6 +89,7 @@
 //! | PPKG023 | error | AuthPolicy Certificate comes with a client certificate | The Secret is then a certificate thumbprint | Add Certificates/ClientCertificates with the enrollment certificate, or use OnPremise |
 //! | PPKG024 | error | DiscoveryServiceFullUrl is an https URL | MDM discovery runs over TLS | Set DiscoveryServiceFullUrl to https://<host>/EnrollmentServer/Discovery.svc |
 //! | PPKG025 | error | At most one MDM enrollment | A device enrolls in one MDM; a second Workplace/Enrollments entry fails or enrolls it in the wrong one | Keep one UPN under Workplace/Enrollments |
+//! | PPKG026 | error | Secrets are real values, not placeholders | A package built with CHANGE-ME, an example value or an empty secret fails on every device it touches (the enrollment is refused, the Wi-Fi does not join, the admin password is public) | Put the real secret in the environment and reference it from the config as { env = "NAME" } |
 //! | PPKG030 | error | DeviceContext has exactly one CommandLine | One device-context command line per package | Use a single CommandLine in DeviceContext (chain steps in one script), or move commands to PrimaryContext |
 //! | PPKG031 | error | Command and dependency file names are unique | All files land in one directory on the device | Rename the files so that every CommandFile and Dependency has its own file name |
 //! | PPKG032 | error | ProvisioningCommands are built against the desktop settings store | The common store has no ProvisioningCommands; ICD fails | Build with the desktop store (Microsoft-Desktop-Provisioning.dat) |
@@ -96,8 +97,11 @@
 //! | PPKG034 | error | Command lines are not empty | Nothing would run | Write the command to run into CommandLine |
 //! | PPKG040 | error | Wi-Fi SSID has 1-32 bytes | 802.11 SSID length | Use the network name as broadcast, at most 32 bytes |
 //! | PPKG041 | error | Protected Wi-Fi networks have a usable key | Otherwise the profile cannot connect | Set SecurityKey: WPA2-Personal takes 8-63 printable ASCII characters or 64 hex digits |
-//! | PPKG042 | error | SecurityType is Open, WEP or WPA2-Personal | The values the settings editor offers | Set SecurityType to Open, WEP or WPA2-Personal |
+//! | PPKG042 | error | SecurityType is Open, WEP or WPA2-Personal | The values the settings editor offers | Set SecurityType to Open, WEP or WPA2-Personal; for WPA3 or enterprise networks use the package config's [[wifi]] security, which writes a WLAN profile instead |
 //! | PPKG043 | warning | Wi-Fi does not use WEP | WEP is broken | Move the network to WPA2-Personal; WEP is broken |
+//! | PPKG044 | error | Enterprise Wi-Fi names the RADIUS server and its root | At first boot nobody can answer the server-trust prompt; without names and a root thumbprint the device either cannot connect or trusts any server | Set server_names and trusted_root_ca_sha1 (the SHA-1 thumbprint of the RADIUS server's root CA) |
+//! | PPKG045 | error | WPA3-Enterprise 192-bit mode uses EAP-TLS | The 192-bit mode admits only EAP-TLS with Suite B ciphers | Use eap = "TLS", or WPA3-Enterprise / WPA2-Enterprise for PEAP |
+//! | PPKG046 | warning | PEAP networks need a user's password when they connect | At first boot no user has signed in, so the device cannot join a PEAP-MSCHAPv2 network unattended | Use EAP-TLS with a machine certificate for the network the device enrolls over, or add a personal network for setup |
 //! | PPKG090 | info | Typed sections are recognized | A section with unknown content is kept verbatim and its typed checks are skipped | The section was kept verbatim and its typed checks were skipped; check it by hand |
 //! | PPKG101 | error | The answer file is larger than the parser's input limit. | A real customizations.xml is a few kilobytes; a huge input is refused before parsing. | Check that the file is an answer file, or raise Limits::max_input_bytes. |
 //! | PPKG102 | error | Elements nest deeper than the parser's depth limit. | Answer files nest a handful of levels; deep nesting is refused to bound memory and stack. | Check the file, or raise Limits::max_depth. |
@@ -124,16 +128,19 @@
 //! | PPKG502 | error | A value in the package config is not acceptable. | — | Fix the value named in the message. |
 //! | PPKG503 | error | An asset named by the package config was not supplied. | — | Supply every file the config names ([agent] msi, [merge] answer_file). |
 //! | PPKG504 | error | The merged answer file would hold two MDM enrollments or two computer-name settings, one from each source. | — | Remove one of them, or set [merge] precedence = "ours" or "theirs" to keep one side's. |
+//! | PPKG505 | error | A secret in the package config reads an environment variable that is not set. | — | Set the variable named in the message (for example in the CI job's secrets) and run again. |
 //!
 
 mod command;
 mod config;
 mod error;
+mod hello;
 mod merge;
 mod model;
 mod plan;
 mod validate;
 mod version;
+mod wlan;
 mod xml;
 
 pub use command::{
@@ -142,10 +149,15 @@ pub use command::{
 };
 pub use config::{
     AgentSection, BuildSection, ComputerSection, EnrollmentSection, MergeSection, OobeSection,
-    PackageOutput, PackageSection, PackageSpec, UserSection, WifiSection, file_name_of,
+    PackageOutput, PackageSection, PackageSpec, SecretSource, UserSection, WifiSection,
+    file_name_of,
 };
 pub use enrollkit_diagnostic::{Code, Coded, Secret};
 pub use error::{BuildError, ConfigError, ParseError, RecipeError, WriteError};
+pub use hello::{
+    PIN_COMPLEXITY_KEY, PIN_POLICY_COMMAND, PIN_POLICY_SCRIPT, pin_complexity_values,
+    pin_policy_command, pin_policy_script,
+};
 pub use merge::{MergeConflict, MergePrecedence, merge};
 pub use model::{
     Accounts, AnswerFile, AuthPolicy, CommandConfig, ComputerAccount, ConnectivityProfiles,
@@ -158,8 +170,11 @@ pub use plan::{
     SettingsStore, plan_build, referenced_files, sha256_hex,
 };
 pub use validate::{
-    ValidateOptions, account_name_problem, computer_name_problem, looks_like_address, rules,
-    validate,
+    ValidateOptions, account_name_problem, computer_name_problem, is_placeholder_secret,
+    looks_like_address, rules, validate,
 };
 pub use version::{PackageVersion, bump_version, derive_package_id, package_id_namespace};
+pub use wlan::{
+    EapMethod, EnterpriseMode, ServerValidation, WlanProblem, WlanProfile, WlanSecurity,
+};
 pub use xml::{Attribute, Element, Limits, Node, parse_element_tree, write_element_tree};

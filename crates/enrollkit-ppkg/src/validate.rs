@@ -17,9 +17,9 @@ use crate::xml::Element;
 
 use enrollkit_diagnostic::codes::package::{
     AUTH_POLICY, CLIENT_CERT, COMMAND_LINE, COMMAND_NAMES, COMPUTER_NAME, DEVICE_LINE, DISCOVERY,
-    FILE_NAMES, HIDE_OOBE, ID, NAME, OWNER, PC_NS, RANK, RAW_SECTION, RESERVED_USER, SECRET,
-    SERIAL_LENGTH, SETTINGS_NS, SSID, STORE, TWO_COMPUTER_NAMES, TWO_ENROLLMENTS, UPN, USER_NAME,
-    USER_PASSWORD, VERSION, WEP, WIFI_KEY, WIFI_SECURITY,
+    FILE_NAMES, HIDE_OOBE, ID, NAME, OWNER, PC_NS, PLACEHOLDER_SECRET, RANK, RAW_SECTION,
+    RESERVED_USER, SECRET, SERIAL_LENGTH, SETTINGS_NS, SSID, STORE, TWO_COMPUTER_NAMES,
+    TWO_ENROLLMENTS, UPN, USER_NAME, USER_PASSWORD, VERSION, WEP, WIFI_KEY, WIFI_SECURITY,
 };
 
 /// Every validation rule (`PPKG0xx`), in code order; the codes of the error types follow them
@@ -160,6 +160,132 @@ fn check_group(group: &SettingsGroup, base: &str, options: &ValidateOptions, f: 
     check_workplace(group, base, f);
     check_commands(group, base, options, f);
     check_wifi(group, base, f);
+    check_placeholders(group, base, f);
+}
+
+/// Words that mark a value as a stand-in wherever they appear (compared lowercase, letters and
+/// digits only): `CHANGE-ME-admin-password`, `<replace me>`, `your_password_here`.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "changeme",
+    "replaceme",
+    "placeholder",
+    "fillmein",
+    "yourpassword",
+    "yoursecret",
+    "yourkey",
+];
+
+/// Whole values that are documentation examples or defaults, not secrets (same comparison).
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "password",
+    "passw0rd",
+    "password1",
+    "password123",
+    "p4ssw0rd",
+    "secret",
+    "enrollmentsecret",
+    "example",
+    "test",
+    "admin",
+    "letmein",
+    "123456",
+    "12345678",
+    "123456789",
+];
+
+/// Whether a (non-empty) secret is a stand-in: it contains a placeholder word such as
+/// CHANGE-ME, is a well-known example value, or repeats one character (`xxxxxxxx`, `****`).
+/// Empty secrets are reported by the rule of the setting they leave empty.
+pub fn is_placeholder_secret(value: &str) -> bool {
+    let folded: String = value
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let trimmed = value.trim();
+    let mut chars = trimmed.chars();
+    let repeated = chars
+        .next()
+        .is_some_and(|first| trimmed.chars().count() > 1 && chars.all(|c| c == first));
+    !trimmed.is_empty()
+        && (repeated
+            || PLACEHOLDER_WORDS.iter().any(|w| folded.contains(w))
+            || PLACEHOLDER_VALUES.contains(&folded.as_str()))
+}
+
+fn check_placeholders(group: &SettingsGroup, base: &str, f: &mut Findings) {
+    let mut secrets: Vec<(String, &str)> = Vec::new();
+    if let Some(accounts) = &group.accounts {
+        for user in &accounts.users {
+            if let Some(password) = &user.password {
+                secrets.push((
+                    format!("{base}.Accounts.Users.User[{}].Password", user.user_name),
+                    password.expose(),
+                ));
+            }
+        }
+    }
+    if let Some(workplace) = &group.workplace {
+        for en in &workplace.enrollments {
+            if let Some(secret) = &en.secret {
+                secrets.push((
+                    format!("{base}.Workplace.Enrollments.UPN[{}].Secret", en.upn),
+                    secret.expose(),
+                ));
+            }
+        }
+    }
+    if let Some(connectivity) = &group.connectivity {
+        for n in &connectivity.wlan {
+            if let Some(key) = &n.security_key {
+                secrets.push((
+                    format!(
+                        "{base}.ConnectivityProfiles.WLAN.WLANSetting.WLANConfig[{}].SecurityKey",
+                        n.ssid
+                    ),
+                    key.expose(),
+                ));
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    if let Some(commands) = &group.provisioning_commands {
+        for command in &commands.primary_context {
+            lines.push((
+                format!(
+                    "{base}.ProvisioningCommands.PrimaryContext.Command[{}].CommandLine",
+                    command.name
+                ),
+                command.command_line.to_text(),
+            ));
+        }
+    }
+    for (path, secret) in secrets {
+        if is_placeholder_secret(secret) {
+            f.add(
+                PLACEHOLDER_SECRET,
+                path,
+                "the value is a placeholder (CHANGE-ME, an example value or one repeated character), not a secret",
+            );
+        }
+    }
+    // A connect key or token inside a command line: only the placeholder words, since a
+    // command line legitimately holds words such as `admin`.
+    for (path, line) in lines {
+        let folded: String = line
+            .expose()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if PLACEHOLDER_WORDS.iter().any(|w| folded.contains(w)) {
+            f.add(
+                PLACEHOLDER_SECRET,
+                path,
+                "the command line holds a placeholder such as CHANGE-ME where a key or token belongs",
+            );
+        }
+    }
 }
 
 /// Whether `group` names the device through `Accounts/ComputerAccount/ComputerName`.
@@ -635,7 +761,7 @@ mod tests {
     #[test]
     fn codes_are_unique_and_sorted() {
         let codes: Vec<&str> = rules().map(|r| r.as_str()).collect();
-        assert_eq!(codes.len(), 30);
+        assert_eq!(codes.len(), 34);
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();

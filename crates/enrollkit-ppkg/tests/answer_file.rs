@@ -21,10 +21,26 @@ fn data(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
+/// The example config's `{ env = "NAME" }` secrets, as CI would set them.
+fn fixture_secrets() -> Vec<(String, Secret)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bindings/fixtures/package-secrets.json"),
+    )
+    .unwrap();
+    let map: std::collections::BTreeMap<String, String> = serde_json::from_str(&text).unwrap();
+    map.into_iter().map(|(k, v)| (k, Secret::new(v))).collect()
+}
+
+fn example_spec(text: &str) -> PackageSpec {
+    PackageSpec::from_toml(text)
+        .unwrap()
+        .with_secrets(fixture_secrets())
+}
+
 fn example_output() -> PackageOutput {
     let dir = examples();
     let text = std::fs::read_to_string(dir.join("onboarding.toml")).unwrap();
-    let spec = PackageSpec::from_toml(&text).unwrap();
+    let spec = example_spec(&text);
     let assets: Vec<(String, Vec<u8>)> = spec
         .asset_paths()
         .into_iter()
@@ -44,11 +60,12 @@ fn file<'a>(output: &'a PackageOutput, name: &str) -> &'a [u8] {
     &output.files.iter().find(|f| f.path == name).unwrap().bytes
 }
 
+/// The secret values of `fixture_secrets`.
 const SECRETS: &[&str] = &[
-    "CHANGE-ME-local-admin-password",
-    "CHANGE-ME-enrollment-secret",
-    "CHANGEMEconnectkey0123456789abcdef0123",
-    "CHANGE-ME-wifi-passphrase",
+    "Vq9-local-7Hs2-pw",
+    "k3Rf-enroll-88Zq",
+    "a8f3c2d19e7b4c05b6d2e1f0a9c8b7d6e5f4a3b2",
+    "Setup-Wifi-2718-tern",
 ];
 
 #[test]
@@ -63,7 +80,15 @@ fn example_config_builds_a_valid_answer_file() {
     let parsed = AnswerFile::parse(xml).unwrap();
     assert_eq!(parsed, output.answer_file);
     let commands = parsed.common.provisioning_commands.as_ref().unwrap();
-    assert_eq!(commands.primary_context.len(), 1);
+    let names: Vec<&str> = commands
+        .primary_context
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Add_WiFi_1", "Set_Hello_PIN_Policy", "Install_Agent"]
+    );
     let enrollments = &parsed.common.workplace.as_ref().unwrap().enrollments;
     assert_eq!(enrollments[0].upn, "enroll@contoso.com");
     assert_eq!(parsed.package_config.owner_type, OwnerType::ItAdmin);
@@ -86,7 +111,13 @@ fn golden_dir() -> PathBuf {
 #[test]
 fn outputs_match_golden_files() {
     let output = example_output();
-    for name in ["customizations.xml", "build-manifest.json", "build.ps1"] {
+    for name in [
+        "customizations.xml",
+        "build-manifest.json",
+        "build.ps1",
+        "assets/enrollkit-wifi-1.xml",
+        "assets/enrollkit-hello-pin-policy.cmd",
+    ] {
         let path = golden_dir().join(name);
         let actual = file(&output, name);
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -126,11 +157,15 @@ assert common is not None
 upn = common.find(S + "Workplace/" + S + "Enrollments/" + S + "UPN")
 assert upn.get("UPN") == "enroll@contoso.com" and upn.get("Name") == "enroll@contoso.com"
 assert upn.findtext(S + "AuthPolicy") == "OnPremise"
-assert upn.findtext(S + "Secret") == "CHANGE-ME-enrollment-secret"
-cc = common.find(S + "ProvisioningCommands/" + S + "PrimaryContext/" + S + "Command/" + S + "CommandConfig")
-assert cc.get("Name") == "Install_Agent"
+assert upn.findtext(S + "Secret") == "k3Rf-enroll-88Zq"
+commands = common.findall(S + "ProvisioningCommands/" + S + "PrimaryContext/" + S + "Command/" + S + "CommandConfig")
+assert [c.get("Name") for c in commands] == ["Add_WiFi_1", "Set_Hello_PIN_Policy", "Install_Agent"]
+wifi_cc, pin_cc, cc = commands
+assert wifi_cc.findtext(S + "CommandLine") == 'netsh wlan add profile filename="enrollkit-wifi-1.xml" user=all'
+assert wifi_cc.findtext(S + "CommandFile") == "C:\\enrollkit-build\\assets\\enrollkit-wifi-1.xml"
+assert pin_cc.findtext(S + "CommandLine") == 'cmd /c "enrollkit-hello-pin-policy.cmd"'
 line = cc.findtext(S + "CommandLine")
-assert line == 'msiexec /i "agent.msi" /quiet /norestart /l*v "%WINDIR%\\Temp\\enrollkit-agent-install.log" JCINSTALLERARGUMENTS="-k CHANGEMEconnectkey0123456789abcdef0123 /VERYSILENT /NORESTART"', line
+assert line == 'msiexec /i "agent.msi" /quiet /norestart /l*v "%WINDIR%\\Temp\\enrollkit-agent-install.log" JCINSTALLERARGUMENTS="-k a8f3c2d19e7b4c05b6d2e1f0a9c8b7d6e5f4a3b2 /VERYSILENT /NORESTART"', line
 assert cc.findtext(S + "CommandFile") == "C:\\enrollkit-build\\assets\\agent.msi"
 assert cc.findtext(S + "ReturnCodeSuccess") == "0" and cc.findtext(S + "ReturnCodeRestart") == "3010"
 user = common.find(S + "Accounts/" + S + "Users/" + S + "User")
@@ -145,12 +180,20 @@ manifest = json.load(open(golden + "/build-manifest.json"))
 assert manifest["customizations"]["sha256"] == hashlib.sha256(raw).hexdigest()
 assert manifest["customizations"]["size"] == len(raw)
 asset = open(asset_path, "rb").read()
-assert manifest["assets"] == [{
-    "file_name": "agent.msi",
-    "builder_path": "C:\\enrollkit-build\\assets\\agent.msi",
-    "size": len(asset),
-    "sha256": hashlib.sha256(asset).hexdigest(),
-}], manifest["assets"]
+def entry(name, data):
+    return {
+        "file_name": name,
+        "builder_path": "C:\\enrollkit-build\\assets\\" + name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+wlan_xml = open(golden + "/assets/enrollkit-wifi-1.xml", "rb").read()
+pin_cmd = open(golden + "/assets/enrollkit-hello-pin-policy.cmd", "rb").read()
+assert sorted(manifest["assets"], key=lambda a: a["file_name"]) == sorted([
+    entry("agent.msi", asset),
+    entry("enrollkit-wifi-1.xml", wlan_xml),
+    entry("enrollkit-hello-pin-policy.cmd", pin_cmd),
+], key=lambda a: a["file_name"]), manifest["assets"]
 assert manifest["package_id"] == expected_id
 assert manifest["icd_arguments"] == [
     "/Build-ProvisioningPackage",
@@ -415,14 +458,14 @@ fn merge_puts_generated_settings_over_a_vendor_file() {
     assert_eq!(enrollments.len(), 1);
     assert_eq!(
         enrollments[0].secret.as_ref().unwrap().expose(),
-        "CHANGE-ME-enrollment-secret"
+        "k3Rf-enroll-88Zq"
     );
 
     // Through the config: [merge] answer_file, refused unless precedence says which side.
     let text = std::fs::read_to_string(examples().join("onboarding.toml"))
         .unwrap()
         .replace("# [merge]\n# answer_file", "[merge]\nanswer_file");
-    let spec = PackageSpec::from_toml(&text).unwrap();
+    let spec = example_spec(&text);
     assert_eq!(spec.base_answer_file(), Some("vendor/customizations.xml"));
     let asset = std::fs::read(examples().join("assets/agent.msi")).unwrap();
     let assets = [("assets/agent.msi".to_owned(), asset.as_slice())];
@@ -438,10 +481,7 @@ fn merge_puts_generated_settings_over_a_vendor_file() {
         "answer_file = \"vendor/customizations.xml\"",
         "answer_file = \"vendor/customizations.xml\"\nprecedence = \"ours\"",
     );
-    let out = PackageSpec::from_toml(&text)
-        .unwrap()
-        .build(&assets, Some(&vendor))
-        .unwrap();
+    let out = example_spec(&text).build(&assets, Some(&vendor)).unwrap();
     let enrollments = &out
         .answer_file
         .common
@@ -457,7 +497,7 @@ fn merge_puts_generated_settings_over_a_vendor_file() {
 fn no_secret_appears_in_debug_output() {
     let output = example_output();
     let text = std::fs::read_to_string(examples().join("onboarding.toml")).unwrap();
-    let spec = PackageSpec::from_toml(&text).unwrap();
+    let spec = example_spec(&text);
     let debug = format!("{output:?}\n{spec:?}\n{:#?}", output.answer_file);
     for secret in SECRETS {
         assert!(
@@ -499,7 +539,13 @@ fn bump_version_keeps_the_id() {
 
 #[test]
 fn build_plan_checks_assets() {
-    let file = example_output().answer_file;
+    // The agent command alone, so that agent.msi is the one file referenced.
+    let mut file = example_output().answer_file;
+    if let Some(commands) = file.common.provisioning_commands.as_mut() {
+        commands
+            .primary_context
+            .retain(|c| c.name == "Install_Agent");
+    }
     let xml = file.to_xml().unwrap();
     let options = BuildOptions::new("x.ppkg");
     let err = plan_build(&file, &xml, &options, &[]).unwrap_err();
@@ -723,4 +769,286 @@ fn package_config_refuses_what_it_cannot_keep() {
     let xml = answer_file_with_common("").replace("<Name>x</Name>", "<Name>x<i/></Name>");
     let err = enrollkit_ppkg::AnswerFile::parse(xml.as_bytes()).unwrap_err();
     assert!(err.to_string().contains("PackageConfig.Name"), "{err}");
+}
+
+/// Microsoft's WLAN_profile, OneX and EapHost schemas, as their documentation lists them:
+/// element order within each parent, namespaces and the enumerations. Python's ElementTree
+/// parses what the crate writes; the rules below are written from the documentation.
+const WLAN_ORACLE: &str = r#"
+import sys
+import xml.etree.ElementTree as ET
+
+V1 = "{http://www.microsoft.com/networking/WLAN/profile/v1}"
+V4 = "{http://www.microsoft.com/networking/WLAN/profile/v4}"
+ONEX = "{http://www.microsoft.com/networking/OneX/v1}"
+HOST = "{http://www.microsoft.com/provisioning/EapHostConfig}"
+COMMON = "{http://www.microsoft.com/provisioning/EapCommon}"
+BASE = "{http://www.microsoft.com/provisioning/BaseEapConnectionPropertiesV1}"
+TLS = "{http://www.microsoft.com/provisioning/EapTlsConnectionPropertiesV1}"
+PEAP = "{http://www.microsoft.com/provisioning/MsPeapConnectionPropertiesV1}"
+CHAP = "{http://www.microsoft.com/provisioning/MsChapV2ConnectionPropertiesV1}"
+
+ORDER = {
+    V1 + "WLANProfile": ["name", "SSIDConfig", "Hotspot2", "connectionType", "connectionMode", "autoSwitch", "MSM", "IHV"],
+    V1 + "SSIDConfig": ["SSID", "nonBroadcast"],
+    V1 + "SSID": ["hex", "name"],
+    V1 + "MSM": ["connectivity", "security"],
+    V1 + "security": ["authEncryption", "sharedKey", "keyIndex", "PMKCacheMode", "PMKCacheTTL", "PMKCacheSize", "preAuthMode", "preAuthThrottle", "OneX"],
+    V1 + "authEncryption": ["authentication", "encryption", "useOneX", "FIPSMode", "transitionMode"],
+    V1 + "sharedKey": ["keyType", "protected", "keyMaterial"],
+    ONEX + "OneX": ["cacheUserData", "heldPeriod", "authPeriod", "startPeriod", "maxStart", "maxAuthFailures", "supplicantMode", "authMode", "singleSignOn", "EAPConfig"],
+    HOST + "EapMethod": ["Type", "VendorId", "VendorType", "AuthorId"],
+    HOST + "EapHostConfig": ["EapMethod", "Config"],
+    TLS + "EapType": ["CredentialsSource", "ServerValidation", "DifferentUsername"],
+    TLS + "ServerValidation": ["DisableUserPromptForServerValidation", "ServerNames", "TrustedRootCA"],
+    PEAP + "EapType": ["ServerValidation", "FastReconnect", "InnerEapOptional", "Eap", "EnableQuarantineChecks", "RequireCryptoBinding", "PeapExtensions"],
+    PEAP + "ServerValidation": ["DisableUserPromptForServerValidation", "ServerNames", "TrustedRootCA"],
+}
+AUTH = {"open", "shared", "WPA", "WPAPSK", "WPA2", "WPA2PSK", "WPA3", "WPA3ENT192", "WPA3ENT", "WPA3SAE", "OWE"}
+ENC = {"none", "WEP", "TKIP", "AES", "GCMP256"}
+
+def local(tag):
+    return tag.split("}")[1]
+
+def check_order(el):
+    rule = ORDER.get(el.tag)
+    if rule is not None:
+        positions = [rule.index(local(c.tag)) for c in el]
+        assert positions == sorted(positions), (el.tag, [local(c.tag) for c in el])
+    for child in el:
+        check_order(child)
+
+for path, kind in zip(sys.argv[1::2], sys.argv[2::2]):
+    root = ET.parse(path).getroot()
+    assert root.tag == V1 + "WLANProfile", root.tag
+    check_order(root)
+    ssid = root.find(V1 + "SSIDConfig/" + V1 + "SSID")
+    assert bytes.fromhex(ssid.findtext(V1 + "hex")).decode() == ssid.findtext(V1 + "name") == root.findtext(V1 + "name")
+    assert root.findtext(V1 + "connectionType") == "ESS"
+    assert root.findtext(V1 + "connectionMode") in ("auto", "manual")
+    sec = root.find(V1 + "MSM/" + V1 + "security")
+    auth = sec.findtext(V1 + "authEncryption/" + V1 + "authentication")
+    enc = sec.findtext(V1 + "authEncryption/" + V1 + "encryption")
+    assert auth in AUTH and enc in ENC, (auth, enc)
+    one_x = sec.findtext(V1 + "authEncryption/" + V1 + "useOneX")
+    if kind == "personal":
+        assert (auth, enc, one_x) == ("WPA3SAE", "AES", "false")
+        assert sec.findtext(V1 + "authEncryption/" + V4 + "transitionMode") == "true"
+        key = sec.find(V1 + "sharedKey")
+        assert key.findtext(V1 + "keyType") == "passPhrase" and key.findtext(V1 + "protected") == "false"
+        assert 8 <= len(key.findtext(V1 + "keyMaterial")) <= 63
+        assert sec.find(ONEX + "OneX") is None
+        continue
+    assert one_x == "true" and sec.find(V1 + "sharedKey") is None
+    expected = {"wpa2-peap": ("WPA2", "AES"), "wpa3-tls": ("WPA3ENT", "AES"), "wpa3-192-tls": ("WPA3ENT192", "GCMP256")}[kind]
+    assert (auth, enc) == expected, (auth, enc)
+    host = sec.find(ONEX + "OneX/" + ONEX + "EAPConfig/" + HOST + "EapHostConfig")
+    outer = host.findtext(HOST + "EapMethod/" + COMMON + "Type")
+    eap = host.find(HOST + "Config/" + BASE + "Eap")
+    assert eap.findtext(BASE + "Type") == outer
+    if kind.endswith("tls"):
+        assert outer == "13"
+        v = eap.find(TLS + "EapType/" + TLS + "ServerValidation")
+        assert eap.find(TLS + "EapType/" + TLS + "CredentialsSource/" + TLS + "CertificateStore") is not None
+    else:
+        assert outer == "25"
+        v = eap.find(PEAP + "EapType/" + PEAP + "ServerValidation")
+        inner = eap.find(PEAP + "EapType/" + BASE + "Eap")
+        assert inner.findtext(BASE + "Type") == "26"
+        assert inner.find(CHAP + "EapType/" + CHAP + "UseWinLogonCredentials") is not None
+    prefix = v.tag.split("}")[0] + "}"
+    assert v.findtext(prefix + "DisableUserPromptForServerValidation") == "true"
+    assert v.findtext(prefix + "ServerNames") == "radius.contoso.com;radius2.contoso.com"
+    roots = [r.text for r in v.findall(prefix + "TrustedRootCA")]
+    assert roots == ["8f 43 28 8a d2 72 f3 10 3b 6f b1 42 84 85 ea 30 14 c0 bc fe"], roots
+print("wlan oracle ok")
+"#;
+
+#[test]
+fn wlan_profiles_follow_microsofts_schema() {
+    let networks = [
+        (
+            "personal",
+            "security = \"WPA3-Personal\"\nkey = \"Orchid-Lantern-42\"\ntransition_mode = true\nhidden = true",
+        ),
+        (
+            "wpa2-peap",
+            "security = \"WPA2-Enterprise\"\neap = \"PEAP\"",
+        ),
+        ("wpa3-tls", "security = \"WPA3-Enterprise\"\neap = \"TLS\""),
+        (
+            "wpa3-192-tls",
+            "security = \"WPA3-Enterprise-192\"\neap = \"TLS\"",
+        ),
+    ];
+    let mut config = String::from("[package]\nname = \"Wi-Fi\"\n");
+    for (i, (kind, body)) in networks.iter().enumerate() {
+        let validation = if kind.contains("personal") {
+            String::new()
+        } else {
+            "server_names = [\"radius.contoso.com\", \"radius2.contoso.com\"]\ntrusted_root_ca_sha1 = [\"8F:43:28:8A:D2:72:F3:10:3B:6F:B1:42:84:85:EA:30:14:C0:BC:FE\"]\n".into()
+        };
+        config.push_str(&format!(
+            "[[wifi]]\nssid = \"Net-{i}\"\n{body}\n{validation}"
+        ));
+    }
+    let out = PackageSpec::from_toml(&config)
+        .unwrap()
+        .build(&[], None)
+        .unwrap();
+    let codes: Vec<&str> = out.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["PPKG046"],
+        "only the PEAP warning: {:?}",
+        out.diagnostics
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = Vec::new();
+    for (i, (kind, _)) in networks.iter().enumerate() {
+        let name = format!("assets/enrollkit-wifi-{}.xml", i + 1);
+        let bytes = &out.files.iter().find(|f| f.path == name).unwrap().bytes;
+        let path = dir.path().join(format!("{i}.xml"));
+        std::fs::write(&path, bytes).unwrap();
+        args.push(path.display().to_string());
+        args.push((*kind).to_owned());
+    }
+    let run = Command::new("python3")
+        .arg("-c")
+        .arg(WLAN_ORACLE)
+        .args(&args)
+        .output()
+        .expect("python3 must be installed");
+    assert!(
+        run.status.success(),
+        "wlan oracle failed:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // No WLANXmlSettings for them: the answer file's own Wi-Fi setting cannot express these.
+    assert!(out.answer_file.common.connectivity.is_none());
+
+    // Refusals: a WPA3 key that is too short or a placeholder, no server validation, PEAP
+    // in 192-bit mode, enterprise fields on a personal network.
+    for (body, code) in [
+        ("security = \"WPA3-Personal\"\nkey = \"short\"", "PPKG041"),
+        (
+            "security = \"WPA3-Personal\"\nkey = \"CHANGE-ME-wifi\"",
+            "PPKG026",
+        ),
+        ("security = \"WPA3-Enterprise\"\neap = \"TLS\"", "PPKG044"),
+        (
+            "security = \"WPA3-Enterprise-192\"\neap = \"PEAP\"\nserver_names = [\"r.example\"]\ntrusted_root_ca_sha1 = [\"8f43288ad272f3103b6fb1428485ea3014c0bcfe\"]",
+            "PPKG045",
+        ),
+    ] {
+        let config = format!("[package]\nname = \"x\"\n[[wifi]]\nssid = \"N\"\n{body}\n");
+        let out = PackageSpec::from_toml(&config)
+            .unwrap()
+            .build(&[], None)
+            .unwrap();
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.code == code && d.is_error()),
+            "{body}: {:?}",
+            out.diagnostics
+        );
+    }
+    let config = "[package]\nname = \"x\"\n[[wifi]]\nssid = \"N\"\nsecurity = \"WPA2-Personal\"\nkey = \"k3y-long-enough\"\neap = \"TLS\"\n";
+    let err = PackageSpec::from_toml(config)
+        .unwrap()
+        .build(&[], None)
+        .unwrap_err();
+    assert_eq!(err.code(), "PPKG502");
+    assert!(err.to_string().contains("wifi[0].eap"), "{err}");
+}
+
+/// One PIN policy: what the package tells Windows to enforce is what the credential-provider
+/// flow accepts. For every length and every character class, the flow's `PinPolicy::check`
+/// and the registry values the package writes give the same answer.
+#[test]
+fn package_pin_values_agree_with_the_flow_check() {
+    use enrollkit_flow::pin::PinPolicy;
+    for policy in [
+        PinPolicy::default(),
+        PinPolicy {
+            min_length: 4,
+            max_length: 8,
+            digits_only: true,
+        },
+        PinPolicy {
+            min_length: 8,
+            max_length: 20,
+            digits_only: false,
+        },
+    ] {
+        let config = format!(
+            "[package]\nname = \"x\"\n[hello_pin]\nmin_length = {}\nmax_length = {}\ndigits_only = {}\n",
+            policy.min_length, policy.max_length, policy.digits_only
+        );
+        let out = PackageSpec::from_toml(&config)
+            .unwrap()
+            .build(&[], None)
+            .unwrap();
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let script = String::from_utf8(
+            out.files
+                .iter()
+                .find(|f| f.path == "assets/enrollkit-hello-pin-policy.cmd")
+                .unwrap()
+                .bytes
+                .clone(),
+        )
+        .unwrap();
+        let value = |name: &str| -> u32 {
+            let needle = format!("/v {name} /t REG_DWORD /d ");
+            let at = script.find(&needle).unwrap() + needle.len();
+            script[at..].split(' ').next().unwrap().parse().unwrap()
+        };
+        // Windows' side, from the registry values: length bounds and classes (0 allowed,
+        // 1 required, 2 not allowed).
+        let windows_accepts = |pin: &str| {
+            let len = pin.chars().count() as u32;
+            let class_ok = |name: &str, has: bool| match value(name) {
+                1 => has,
+                2 => !has,
+                _ => true,
+            };
+            len >= value("MinimumPINLength")
+                && len <= value("MaximumPINLength")
+                && class_ok("Digits", pin.chars().any(|c| c.is_ascii_digit()))
+                && class_ok(
+                    "LowercaseLetters",
+                    pin.chars().any(|c| c.is_ascii_lowercase()),
+                )
+                && class_ok(
+                    "UppercaseLetters",
+                    pin.chars().any(|c| c.is_ascii_uppercase()),
+                )
+                && class_ok(
+                    "SpecialCharacters",
+                    pin.chars().any(|c| !c.is_ascii_alphanumeric()),
+                )
+        };
+        // Candidates: every length 1..=24 with digits only (no constant step, which both
+        // sides refuse), with letters, with a symbol.
+        for len in 1..=24usize {
+            let digits: String = (0..len)
+                .map(|i| ["2", "8", "4", "7", "1", "9"][i % 6])
+                .collect();
+            for pin in [
+                digits.clone(),
+                format!("{}a", &digits[..len - 1]),
+                format!("{}Q", &digits[..len - 1]),
+                format!("{}#", &digits[..len - 1]),
+            ] {
+                if enrollkit_flow::pin::constant_step(&pin).is_some() {
+                    continue;
+                }
+                let flow_accepts = policy.check(&Secret::new(pin.clone())).is_ok();
+                assert_eq!(flow_accepts, windows_accepts(&pin), "{policy:?} {pin}");
+            }
+        }
+    }
 }

@@ -306,6 +306,7 @@ def generate_windows_package(
     spec_toml: str,
     assets: Mapping[str, bytes] = ...,
     base_answer_file: Optional[bytes] = None,
+    secrets: Mapping[str, str] = ...,
 ) -> WindowsPackage: ...
 def validate_answer_file(xml: bytes) -> list[Finding]: ...
 

@@ -4177,6 +4177,30 @@ fileprivate struct FfiConverterOptionTypeMdmInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
+    typealias SwiftType = [String: String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -4348,6 +4372,32 @@ fileprivate struct FfiConverterSequenceTypeSubjectAttribute: FfiConverterRustBuf
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
 /**
  * Builds an enrollment profile: identity payload and MDM payload wired by UUID, with
  * deterministic UUIDs.
@@ -4419,15 +4469,17 @@ public func encrypt(content: Data, recipientCertificate: Data, algorithm: String
 }
 /**
  * Generates a Windows provisioning package (answer file, manifest, build script) from the
- * `enrollkit windows-package` TOML spec, the assets it names, and the `[merge]` base file.
+ * `enrollkit windows-package` TOML spec, the assets it names, the `[merge]` base file, and
+ * the values of the spec's `{ env = "NAME" }` secrets by variable name.
  */
-public func generateWindowsPackage(specToml: String, assets: [PackageFile] = [], baseAnswerFile: Data? = nil)throws  -> WindowsPackage  {
+public func generateWindowsPackage(specToml: String, assets: [PackageFile] = [], baseAnswerFile: Data? = nil, secrets: [String: String]? = nil)throws  -> WindowsPackage  {
     return try  FfiConverterTypeWindowsPackage_lift(try rustCallWithError(FfiConverterTypeEnrollkitError__as_error_lift) {
         uniffiCallStatus in
     uniffi_enrollkit_ffi_fn_func_generate_windows_package(
         FfiConverterString.lower(specToml),
         FfiConverterSequenceTypePackageFile.lower(assets),
-        FfiConverterOptionData.lower(baseAnswerFile),uniffiCallStatus
+        FfiConverterOptionData.lower(baseAnswerFile),
+        FfiConverterOptionDictionaryStringString.lower(secrets),uniffiCallStatus
     )
 })
 }
@@ -4641,7 +4693,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_enrollkit_ffi_checksum_func_encrypt() != 38691) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_enrollkit_ffi_checksum_func_generate_windows_package() != 26703) {
+    if (uniffi_enrollkit_ffi_checksum_func_generate_windows_package() != 44764) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_enrollkit_ffi_checksum_func_lint_profile() != 21726) {

@@ -192,7 +192,13 @@ final class EnrollkitTests: XCTestCase {
     func testWindowsPackage() throws {
         let spec = try String(contentsOf: repo.appendingPathComponent("examples/windows/onboarding.toml"), encoding: .utf8)
         let msi = try Data(contentsOf: repo.appendingPathComponent("examples/windows/assets/agent.msi"))
-        let pkg = try generateWindowsPackage(specToml: spec, assets: [PackageFile(path: "assets/agent.msi", data: msi)])
+        let secretsData = try Data(contentsOf: repo.appendingPathComponent("bindings/fixtures/package-secrets.json"))
+        let secrets = try JSONDecoder().decode([String: String].self, from: secretsData)
+        let pkg = try generateWindowsPackage(specToml: spec, assets: [PackageFile(path: "assets/agent.msi", data: msi)], secrets: secrets)
+        XCTAssertTrue(pkg.files.contains { $0.path == "assets/enrollkit-hello-pin-policy.cmd" })
+        XCTAssertThrowsError(try generateWindowsPackage(specToml: spec, assets: [PackageFile(path: "assets/agent.msi", data: msi)])) { error in
+            XCTAssertEqual((error as? EnrollkitError)?.code(), "PPKG505")
+        }
         XCTAssertFalse(pkg.diagnostics.contains { $0.severity == "error" })
         XCTAssertEqual(pkg.icdArguments.first, "/Build-ProvisioningPackage")
         let findings = try validateAnswerFile(xml: Data(contentsOf: repo.appendingPathComponent("examples/windows/bad-customizations.xml")))

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use enrollkit::Diagnostic;
 use enrollkit::diagnostic::has_errors;
 use enrollkit::ppkg::{PackageSpec, SettingsStore};
+use enrollkit::{Diagnostic, Secret};
 
 use crate::error::{CliError, CliResult};
 use crate::io::{Confined, Output, note, read_file, read_text, write_file};
@@ -84,6 +84,14 @@ fn check(path: &Path, args: &Args) -> CliResult {
 fn build(config: &Path, out: &Path, allow_roots: &[PathBuf], json: bool) -> CliResult {
     let text = read_text(config)?;
     let spec = PackageSpec::from_toml(&text).map_err(|e| CliError::input(config, &e))?;
+    // `{ env = "NAME" }` secrets come from this process's environment; a missing one is
+    // reported by the build (PPKG505) with the key that needs it.
+    let secrets: Vec<(String, Secret)> = spec
+        .secret_variables()
+        .into_iter()
+        .filter_map(|name| std::env::var(&name).ok().map(|v| (name, Secret::new(v))))
+        .collect();
+    let spec = spec.with_secrets(secrets);
     let dir = config
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

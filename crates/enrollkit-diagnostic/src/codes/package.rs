@@ -82,6 +82,10 @@ crate::declare_codes! {
         "At most one MDM enrollment",
         "A device enrolls in one MDM; a second Workplace/Enrollments entry fails or enrolls it in the wrong one",
         "Keep one UPN under Workplace/Enrollments";
+    PLACEHOLDER_SECRET = "PPKG026", Error,
+        "Secrets are real values, not placeholders",
+        "A package built with CHANGE-ME, an example value or an empty secret fails on every device it touches (the enrollment is refused, the Wi-Fi does not join, the admin password is public)",
+        "Put the real secret in the environment and reference it from the config as { env = \"NAME\" }";
     DEVICE_LINE = "PPKG030", Error,
         "DeviceContext has exactly one CommandLine",
         "One device-context command line per package",
@@ -113,11 +117,23 @@ crate::declare_codes! {
     WIFI_SECURITY = "PPKG042", Error,
         "SecurityType is Open, WEP or WPA2-Personal",
         "The values the settings editor offers",
-        "Set SecurityType to Open, WEP or WPA2-Personal";
+        "Set SecurityType to Open, WEP or WPA2-Personal; for WPA3 or enterprise networks use the package config's [[wifi]] security, which writes a WLAN profile instead";
     WEP = "PPKG043", Warning,
         "Wi-Fi does not use WEP",
         "WEP is broken",
         "Move the network to WPA2-Personal; WEP is broken";
+    ENTERPRISE_VALIDATION = "PPKG044", Error,
+        "Enterprise Wi-Fi names the RADIUS server and its root",
+        "At first boot nobody can answer the server-trust prompt; without names and a root thumbprint the device either cannot connect or trusts any server",
+        "Set server_names and trusted_root_ca_sha1 (the SHA-1 thumbprint of the RADIUS server's root CA)";
+    SUITE192_EAP = "PPKG045", Error,
+        "WPA3-Enterprise 192-bit mode uses EAP-TLS",
+        "The 192-bit mode admits only EAP-TLS with Suite B ciphers",
+        "Use eap = \"TLS\", or WPA3-Enterprise / WPA2-Enterprise for PEAP";
+    PEAP_AT_OOBE = "PPKG046", Warning,
+        "PEAP networks need a user's password when they connect",
+        "At first boot no user has signed in, so the device cannot join a PEAP-MSCHAPv2 network unattended",
+        "Use EAP-TLS with a machine certificate for the network the device enrolls over, or add a personal network for setup";
     RAW_SECTION = "PPKG090", Info,
         "Typed sections are recognized",
         "A section with unknown content is kept verbatim and its typed checks are skipped",
@@ -227,4 +243,8 @@ crate::declare_codes! {
         "The merged answer file would hold two MDM enrollments or two computer-name settings, one from each source.",
         "",
         "Remove one of them, or set [merge] precedence = \"ours\" or \"theirs\" to keep one side's.";
+    CONFIG_MISSING_SECRET = "PPKG505", Error,
+        "A secret in the package config reads an environment variable that is not set.",
+        "",
+        "Set the variable named in the message (for example in the CI job's secrets) and run again.";
 }

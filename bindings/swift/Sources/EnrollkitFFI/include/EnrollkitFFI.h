@@ -529,7 +529,7 @@ RustBuffer uniffi_enrollkit_ffi_fn_func_encrypt(RustBuffer content, RustBuffer r
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_GENERATE_WINDOWS_PACKAGE
 #define UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_GENERATE_WINDOWS_PACKAGE
-RustBuffer uniffi_enrollkit_ffi_fn_func_generate_windows_package(RustBuffer spec_toml, RustBuffer assets, RustBuffer base_answer_file, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_enrollkit_ffi_fn_func_generate_windows_package(RustBuffer spec_toml, RustBuffer assets, RustBuffer base_answer_file, RustBuffer secrets, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ENROLLKIT_FFI_FN_FUNC_LINT_PROFILE

@@ -208,10 +208,19 @@ class EnrollkitTest {
     fun windowsPackage() {
         val spec = File(repo, "examples/windows/onboarding.toml").readText()
         val msi = File(repo, "examples/windows/assets/agent.msi").readBytes()
-        val pkg = generateWindowsPackage(spec, listOf(PackageFile("assets/agent.msi", msi)), null)
+        // The config's { env = "NAME" } secrets, as a CI job would set them.
+        val secrets = Regex("\"(\\w+)\": \"([^\"]+)\"")
+            .findAll(File(repo, "bindings/fixtures/package-secrets.json").readText())
+            .associate { it.groupValues[1] to it.groupValues[2] }
+        val pkg = generateWindowsPackage(spec, listOf(PackageFile("assets/agent.msi", msi)), null, secrets)
         assertTrue(pkg.diagnostics.none { it.severity == "error" })
         assertEquals("/Build-ProvisioningPackage", pkg.icdArguments[0])
         assertTrue(String(pkg.answerFile).contains("WindowsCustomizations"))
+        assertTrue(pkg.files.any { it.path == "assets/enrollkit-hello-pin-policy.cmd" })
+        val missing = assertThrows<EnrollkitException> {
+            generateWindowsPackage(spec, listOf(PackageFile("assets/agent.msi", msi)), null, null)
+        }
+        assertEquals("PPKG505", missing.code())
         val findings = validateAnswerFile(File(repo, "examples/windows/bad-customizations.xml").readBytes())
         assertTrue(findings.any { it.severity == "error" && it.code.startsWith("PPKG") })
     }
