@@ -107,3 +107,65 @@ fn invalid_input_exits_1_and_usage_exits_2() {
     assert_eq!(enrollkit(&["flow", "run"]).status.code(), Some(2));
     assert_eq!(enrollkit(&["flow"]).status.code(), Some(2));
 }
+
+/// `flow login-profile`: the policy of a scenario becomes a profile Python's plistlib reads,
+/// with the Platform SSO payload for a Platform SSO policy and only the login-window payload
+/// for the agent path; a file that is not a policy exits 1 with FLOW003.
+#[test]
+fn login_profile_writes_the_policy_as_a_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/scenarios");
+    for (scenario, types) in [
+        (
+            "login-macos26-platform-sso.json",
+            "['com.apple.loginwindow', 'com.apple.extensiblesso']",
+        ),
+        ("login-macos-happy.json", "['com.apple.loginwindow']"),
+    ] {
+        let out = dir.path().join("lw.mobileconfig");
+        let run = enrollkit(&[
+            "flow",
+            "login-profile",
+            scenario_dir.join(scenario).to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--identifier",
+            "com.example.lw",
+        ]);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let read = Command::new("python3")
+            .args([
+                "-c",
+                "import plistlib, sys; p = plistlib.load(open(sys.argv[1], 'rb')); assert p['PayloadIdentifier'] == 'com.example.lw'; print([x['PayloadType'] for x in p['PayloadContent']])",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            read.status.success(),
+            "{}",
+            String::from_utf8_lossy(&read.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&read.stdout).trim(),
+            types,
+            "{scenario}"
+        );
+    }
+    let not_policy = dir.path().join("x.json");
+    std::fs::write(&not_policy, "{\"org_name\": 7}").unwrap();
+    let run = enrollkit(&[
+        "flow",
+        "login-profile",
+        not_policy.to_str().unwrap(),
+        "-o",
+        dir.path().join("y").to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("FLOW003"));
+}

@@ -50,6 +50,56 @@ pub enum Permission {
     PasswordlessSudo,
 }
 
+/// Who creates the first local account on a Mac.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstAccount {
+    /// The agent, at the login window ("Sign in with <org>").
+    #[default]
+    Agent,
+    /// macOS itself, with Platform SSO during Setup Assistant (macOS 26 and later; earlier
+    /// Macs fall back to the agent with FLOW219). macOS only.
+    PlatformSso,
+}
+
+/// How the first account of a device is created, decided from the policy and the OS version
+/// ([`first_account_method`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstAccountMethod {
+    /// The agent at the login window.
+    Agent,
+    /// The agent, because the policy asked for Platform SSO but the Mac is older than
+    /// macOS 26.
+    AgentFallback,
+    /// Platform SSO in Setup Assistant.
+    PlatformSso,
+}
+
+/// The first macOS release whose Setup Assistant creates the first account with Platform SSO.
+pub const PLATFORM_SSO_FIRST_ACCOUNT_MACOS: u32 = 26;
+
+/// How the first account of `device` is created under `policy`. The OS version is read from
+/// `device.os_version` (`26.1`, `15.4.1`, `macOS 26.0`); an unreadable version counts as
+/// older than 26, so the agent is kept.
+pub fn first_account_method(
+    policy: &ProvisioningPolicy,
+    device: &DeviceState,
+) -> FirstAccountMethod {
+    if device.os != DesktopOs::Macos || policy.macos.first_account == FirstAccount::Agent {
+        return FirstAccountMethod::Agent;
+    }
+    let major = device
+        .os_version
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|part| !part.is_empty())
+        .and_then(|part| part.parse::<u32>().ok());
+    match major {
+        Some(m) if m >= PLATFORM_SSO_FIRST_ACCOUNT_MACOS => FirstAccountMethod::PlatformSso,
+        _ => FirstAccountMethod::AgentFallback,
+    }
+}
+
 /// Login-window policy of one OS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -69,6 +119,12 @@ pub struct OsPolicy {
     pub naming: NamingPolicy,
     /// Windows PIN rules.
     pub pin: PinPolicy,
+    /// The local account's password is the directory password (default). Off: the user picks
+    /// a local password at the login window (Windows: with the PIN), which never leaves the
+    /// device.
+    pub password_sync: bool,
+    /// macOS: who creates the first account.
+    pub first_account: FirstAccount,
 }
 
 impl Default for OsPolicy {
@@ -81,6 +137,8 @@ impl Default for OsPolicy {
             login_window_text: None,
             naming: NamingPolicy::default(),
             pin: PinPolicy::default(),
+            password_sync: true,
+            first_account: FirstAccount::Agent,
         }
     }
 }
@@ -123,6 +181,11 @@ impl ProvisioningPolicy {
         if self.windows.permission == Permission::PasswordlessSudo {
             return Err(FlowError::Configuration(
                 "windows.permission: passwordless_sudo is macOS only; use standard or admin".into(),
+            ));
+        }
+        if self.windows.first_account != FirstAccount::Agent {
+            return Err(FlowError::Configuration(
+                "windows.first_account: platform_sso is macOS only; Windows accounts come from the agent".into(),
             ));
         }
         self.windows.pin.validate()
@@ -171,9 +234,83 @@ pub struct DeviceState {
     /// Self-service provisioning was used on this device (one-time action).
     #[serde(default)]
     pub self_service_used: bool,
+    /// The agent's service is running; `None` when not reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_running: Option<bool>,
+    /// Windows edition; `None` when not reported (or on macOS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub windows_edition: Option<WindowsEdition>,
+    /// CPU architecture; `None` when not reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<Architecture>,
+    /// Directory the device is joined to; `None` when not reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_join: Option<DirectoryJoin>,
+}
+
+/// Windows editions, as the credential provider's prerequisites name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowsEdition {
+    /// Windows Home: not supported.
+    Home,
+    /// Windows Pro (and Pro for Workstations).
+    Pro,
+    /// Windows Enterprise.
+    Enterprise,
+    /// Windows Education.
+    Education,
+    /// Windows Server: not supported.
+    Server,
+}
+
+/// CPU architecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    /// x86-64.
+    X64,
+    /// ARM64: the Windows credential provider does not support it.
+    Arm64,
+}
+
+/// What the device is joined to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryJoin {
+    /// Not joined.
+    None,
+    /// Joined to Active Directory.
+    ActiveDirectory,
+    /// Joined to Entra ID (or hybrid-joined).
+    EntraId,
 }
 
 impl DeviceState {
+    /// The first prerequisite of self-service provisioning the device is known to miss:
+    /// the agent running; on Windows an edition and architecture the credential provider
+    /// supports; no directory join. Facts the agent did not report are not held against it.
+    pub fn missing_prerequisite(&self) -> Option<Code> {
+        if self.agent_running == Some(false) {
+            return Some(codes::AGENT_NOT_RUNNING);
+        }
+        if self.os == DesktopOs::Windows
+            && (matches!(
+                self.windows_edition,
+                Some(WindowsEdition::Home | WindowsEdition::Server)
+            ) || self.architecture == Some(Architecture::Arm64))
+        {
+            return Some(codes::UNSUPPORTED_DEVICE);
+        }
+        if matches!(
+            self.directory_join,
+            Some(DirectoryJoin::ActiveDirectory | DirectoryJoin::EntraId)
+        ) {
+            return Some(codes::DIRECTORY_JOINED);
+        }
+        None
+    }
+
     /// Number of managed (directory-bound) accounts.
     pub fn managed_users(&self) -> usize {
         self.accounts.iter().filter(|a| a.managed).count()
@@ -277,6 +414,12 @@ pub fn self_service_availability(
     let p = policy.for_os(device.os);
     if !p.enabled || (device.os == DesktopOs::Macos && !p.new_login_window) {
         return Err(codes::SELF_SERVICE_DISABLED);
+    }
+    if let Some(code) = device.missing_prerequisite() {
+        return Err(code);
+    }
+    if first_account_method(policy, device) == FirstAccountMethod::PlatformSso {
+        return Err(codes::FIRST_ACCOUNT_BY_PLATFORM_SSO);
     }
     if !p.allow_multiple_managed_users {
         if device.managed_users() > 0 {
@@ -398,10 +541,13 @@ pub enum LoginAction {
         /// "Sign in with <org>".
         title: String,
     },
-    /// Windows: ask for the password again and a new PIN.
+    /// Windows: ask for a password and a new PIN. With password sync it is the directory
+    /// password again (it must match); without, a new local password.
     PromptPasswordAndPin {
         /// The account being created.
         account_name: String,
+        /// The password must equal the one typed at the IdP (password sync on).
+        reconfirm_password: bool,
         /// PIN minimum length.
         pin_min_length: u8,
         /// PIN maximum length.
@@ -424,6 +570,9 @@ pub enum LoginAction {
         source_claim: String,
         /// Windows: set the PIN submitted with the credentials.
         set_pin: bool,
+        /// The local password is the directory password. Off: macOS asks the user for a local
+        /// password when it creates the account; Windows uses the one just submitted.
+        password_synced: bool,
     },
 }
 
@@ -450,8 +599,10 @@ pub struct ConfirmingCredentials {
     pub account: DerivedAccount,
     /// The user.
     pub user: UserKey,
-    /// Digest of the sign-in password (never the password).
-    pub password: SecretDigest,
+    /// Digest of the sign-in password (never the password); `None` without password sync,
+    /// when the user picks a new local password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<SecretDigest>,
 }
 
 /// An account was just provisioned; back at the login window.
@@ -554,10 +705,19 @@ fn at_login_window(policy: &ProvisioningPolicy, state: LoginState, event: LoginE
         LoginEvent::SignInSelected => match self_service_availability(policy, state.device()) {
             Ok(()) => {
                 let title = format!("Sign in with {}", policy.org_name);
-                Transition::to(LoginState::Authenticating(Authenticating {
+                let fallback = first_account_method(policy, state.device())
+                    == FirstAccountMethod::AgentFallback;
+                let step = Transition::to(LoginState::Authenticating(Authenticating {
                     device: state.into_device(),
                 }))
-                .with_action(LoginAction::OpenWebSignIn { title })
+                .with_action(LoginAction::OpenWebSignIn { title });
+                if fallback {
+                    step.with_diagnostic(
+                        codes::PLATFORM_SSO_NEEDS_MACOS_26.diagnostic("device.os_version"),
+                    )
+                } else {
+                    step
+                }
             }
             Err(code) => Transition::rejected(state, code.diagnostic("device")),
         },
@@ -581,6 +741,7 @@ fn create(
         user,
         source_claim: account.source_claim,
         set_pin: device.os == DesktopOs::Windows,
+        password_synced: p.password_sync,
     };
     device.accounts.push(LocalAccount {
         name: account.name.clone(),
@@ -650,15 +811,17 @@ impl Authenticating {
                 let step = match self.device.os {
                     DesktopOs::Macos => create(policy, self.device, account, identity.key(), at),
                     DesktopOs::Windows => {
-                        let Some(password) = password.filter(|p| !p.expose().is_empty()) else {
+                        let password = password.filter(|p| !p.expose().is_empty());
+                        if p.password_sync && password.is_none() {
                             return fail(
                                 policy,
                                 self.device,
                                 codes::PASSWORD_REQUIRED.diagnostic("event.password"),
                             );
-                        };
+                        }
                         let prompt = LoginAction::PromptPasswordAndPin {
                             account_name: account.name.clone(),
+                            reconfirm_password: p.password_sync,
                             pin_min_length: p.pin.min_length,
                             pin_max_length: p.pin.max_length,
                         };
@@ -666,7 +829,9 @@ impl Authenticating {
                             device: self.device,
                             account,
                             user: identity.key(),
-                            password: SecretDigest::of(&password),
+                            password: password
+                                .filter(|_| p.password_sync)
+                                .map(|pw| SecretDigest::of(&pw)),
                         }))
                         .with_action(prompt)
                     }
@@ -696,8 +861,17 @@ impl ConfirmingCredentials {
     fn on(self, policy: &ProvisioningPolicy, at: Timestamp, event: LoginEvent) -> Step {
         match event {
             LoginEvent::CredentialsSubmitted { password, pin } => {
-                if !self.password.matches(&password) {
-                    let d = codes::PASSWORD_MISMATCH.diagnostic("event.password");
+                let password_ok = match &self.password {
+                    Some(digest) => digest.matches(&password),
+                    None => !password.is_blank(),
+                };
+                if !password_ok {
+                    let code = if self.password.is_some() {
+                        codes::PASSWORD_MISMATCH
+                    } else {
+                        codes::PASSWORD_REQUIRED
+                    };
+                    let d = code.diagnostic("event.password");
                     return Transition::rejected(LoginState::ConfirmingCredentials(self), d);
                 }
                 if let Err(problem) = policy.for_os(self.device.os).pin.check(&pin) {

@@ -341,6 +341,10 @@ fn login_run() -> impl Strategy<Value = (ProvisioningPolicy, DeviceState, Vec<(i
                 online: true,
                 accounts: accts,
                 self_service_used: used,
+                agent_running: None,
+                windows_edition: None,
+                architecture: None,
+                directory_join: None,
             };
             (
                 Just(policy),

@@ -115,6 +115,28 @@ fn remediation_cases_by_code() {
             codes::SELF_SERVICE_DISABLED,
             "idle",
         ),
+        ("login-agent-not-running", codes::AGENT_NOT_RUNNING, "idle"),
+        ("login-windows-arm64", codes::UNSUPPORTED_DEVICE, "idle"),
+        (
+            "login-windows-home-edition",
+            codes::UNSUPPORTED_DEVICE,
+            "idle",
+        ),
+        (
+            "login-windows-entra-joined",
+            codes::DIRECTORY_JOINED,
+            "idle",
+        ),
+        (
+            "login-macos26-platform-sso",
+            codes::FIRST_ACCOUNT_BY_PLATFORM_SSO,
+            "idle",
+        ),
+        (
+            "login-macos15-platform-sso-fallback",
+            codes::PLATFORM_SSO_NEEDS_MACOS_26,
+            "provisioned",
+        ),
     ];
     for (name, code, state) in cases {
         let report = load(name);
@@ -293,4 +315,68 @@ fn passwordless_sudo_is_a_macos_permission() {
     let err = run_json(&scenario.to_string()).unwrap_err();
     assert_eq!(err.code(), "FLOW003");
     assert!(err.to_string().contains("macOS only"), "{err}");
+}
+
+/// Issue 18: prerequisites hide the option with the code that says which one is missing, and
+/// facts the agent did not report are not held against the device.
+#[test]
+fn prerequisites_are_checked_only_when_reported() {
+    let text = std::fs::read_to_string(scenario_dir().join("login-windows-happy.json")).unwrap();
+    let base: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for (key, value, expected) in [
+        ("agent_running", serde_json::json!(true), "provisioned"),
+        (
+            "windows_edition",
+            serde_json::json!("enterprise"),
+            "provisioned",
+        ),
+        ("windows_edition", serde_json::json!("server"), "idle"),
+        ("architecture", serde_json::json!("x64"), "provisioned"),
+        ("directory_join", serde_json::json!("none"), "provisioned"),
+        (
+            "directory_join",
+            serde_json::json!("active_directory"),
+            "idle",
+        ),
+    ] {
+        let mut scenario = base.clone();
+        scenario["device"][key] = value.clone();
+        scenario["expect"]["state"] = expected.into();
+        if expected == "idle" {
+            scenario["expect"]["diagnostics"] = serde_json::json!([]);
+        }
+        let report = run_json(&scenario.to_string()).unwrap();
+        assert_eq!(report.final_state, expected, "{key} = {value}");
+    }
+}
+
+/// Issue 18: without password sync the Windows prompt asks for a new local password (no
+/// match against the IdP's), a blank one is refused, and the account says so.
+#[test]
+fn without_password_sync_the_local_password_is_the_users_own() {
+    let report = load("login-windows-no-password-sync");
+    assert!(report.passed, "{}", report.to_text());
+    let actions = serde_json::to_value(&report.steps).unwrap().to_string();
+    assert!(
+        actions.contains(r#""reconfirm_password":false"#),
+        "{actions}"
+    );
+    assert!(actions.contains(r#""password_synced":false"#), "{actions}");
+    let text = std::fs::read_to_string(scenario_dir().join("login-windows-no-password-sync.json"))
+        .unwrap();
+    let mut scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
+    scenario["events"][2]["password"] = "  ".into();
+    scenario["expect"]["state"] = "confirming_credentials".into();
+    scenario["expect"]["diagnostics"] = serde_json::json!(["FLOW210"]);
+    let report = run_json(&scenario.to_string()).unwrap();
+    assert!(report.passed, "{}", report.to_text());
+    // With sync on (the happy scenario) the prompt reconfirms and the account is synced.
+    let actions = serde_json::to_value(&load("login-windows-happy").steps)
+        .unwrap()
+        .to_string();
+    assert!(
+        actions.contains(r#""reconfirm_password":true"#),
+        "{actions}"
+    );
+    assert!(actions.contains(r#""password_synced":true"#), "{actions}");
 }

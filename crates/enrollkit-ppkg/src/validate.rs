@@ -182,6 +182,8 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "password1",
     "password123",
     "p4ssw0rd",
+    "pssw0rd", // P@ssw0rd, with the symbol folded away
+    "pssword",
     "secret",
     "enrollmentsecret",
     "example",

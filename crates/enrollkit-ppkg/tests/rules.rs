@@ -492,7 +492,7 @@ fn wifi_rules() {
             ),
             (
                 "64 non-hex",
-                |f| wifi(f).security_key = Some(Secret::new("z".repeat(64))),
+                |f| wifi(f).security_key = Some(Secret::new("zx".repeat(32))),
                 &["PPKG041"],
             ),
             (
@@ -524,6 +524,64 @@ fn wifi_rules() {
         ],
         SettingsStore::Desktop,
     );
+}
+
+/// PPKG026: placeholders in every secret the answer file carries, and in command lines.
+#[test]
+fn placeholder_rules() {
+    check(
+        &[
+            (
+                "CHANGE-ME password",
+                |f| accounts(f).users[0].password = Some(Secret::new("CHANGE-ME-local-admin")),
+                &["PPKG026"],
+            ),
+            (
+                "example enrollment secret",
+                |f| enrollment(f).secret = Some(Secret::new("Enrollment-Secret")),
+                &["PPKG026"],
+            ),
+            (
+                "repeated Wi-Fi key",
+                |f| wifi(f).security_key = Some(Secret::new("xxxxxxxxxx")),
+                &["PPKG026"],
+            ),
+            (
+                "connect key placeholder",
+                |f| {
+                    commands(f).primary_context[0] =
+                        AgentRecipe::new("agent.msi", Secret::new("REPLACE_ME_key"))
+                            .command_config(r"C:\b\assets")
+                            .unwrap()
+                },
+                &["PPKG026"],
+            ),
+            (
+                "separators do not hide a placeholder",
+                |f| enrollment(f).secret = Some(Secret::new("Change_Me!")),
+                &["PPKG026"],
+            ),
+            (
+                "a value that merely contains admin",
+                |f| accounts(f).users[0].password = Some(Secret::new("admin-7Kq2-rotated")),
+                &[],
+            ),
+        ],
+        SettingsStore::Desktop,
+    );
+    for (value, placeholder) in [
+        ("CHANGEME", true),
+        ("<your password here>", true),
+        ("password1", true),
+        ("P@ssw0rd", true),
+        ("****", true),
+        ("0000", true),
+        ("s3cret", false),
+        ("Vq9-local-7Hs2-pw", false),
+        ("", false),
+    ] {
+        assert_eq!(is_placeholder_secret(value), placeholder, "{value:?}");
+    }
 }
 
 #[test]

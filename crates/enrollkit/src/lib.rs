@@ -22,6 +22,7 @@
 //! | [`check`] | lint for a device context; the install check against installed profiles and `ProfileList` answers, lint included, as one verdict |
 //! | [`signing`] | sign, verify with a device's verdict, encrypt and decrypt profiles |
 //! | [`package`] | Windows provisioning packages from a spec; answer-file checks |
+//! | [`login_window`] | the macOS login-window policy as a profile: login-window text, Platform SSO for the first account |
 //! | [`device`] | what devices send: check-ins read into typed fields, `Mdm-Signature` checked |
 //!
 //! Every failure is an [`Error`] whose [`Coded::code`] is a registry code.
@@ -63,6 +64,7 @@ pub mod device;
 mod error;
 pub mod inspect;
 pub mod load;
+pub mod login_window;
 pub mod package;
 pub mod signing;
 

@@ -154,6 +154,26 @@ crate::declare_codes! {
         "The local account is named after the IdP subject (`sub`): no other claim gave a usable name, and the policy allows the fallback.",
         "",
         "Send a `preferred_username` or email claim the platform accepts, or turn `subject_fallback` off to refuse instead.";
+    AGENT_NOT_RUNNING = "FLOW215", Error,
+        "The device agent is not running, so the login window cannot offer Sign in.",
+        "Self-service provisioning is the agent's feature: without it the option never appears.",
+        "Install the agent (the Windows package's agent command) and check that its service is running.";
+    UNSUPPORTED_DEVICE = "FLOW216", Error,
+        "The credential provider does not support this Windows edition or architecture (Home, Server, ARM64).",
+        "The vendor documents that Sign in does not appear on Windows Home, Windows Server or Windows on ARM.",
+        "Use Windows Pro, Enterprise or Education on x64, or provision the account another way.";
+    DIRECTORY_JOINED = "FLOW217", Error,
+        "The device is joined to Active Directory or Entra ID; self-service provisioning does not support joined devices.",
+        "Accounts of a joined device come from the directory it is joined to.",
+        "Provision on a device that is not joined, or let the directory's own sign-in create the account.";
+    FIRST_ACCOUNT_BY_PLATFORM_SSO = "FLOW218", Info,
+        "The policy creates the first account with Platform SSO in Setup Assistant (macOS 26 or later), so the login window does not offer Sign in.",
+        "",
+        "Nothing to do; to let the agent create it instead, set first_account = \"agent\".";
+    PLATFORM_SSO_NEEDS_MACOS_26 = "FLOW219", Warning,
+        "The policy asks Platform SSO to create the first account, but the Mac runs macOS before 26; the agent creates it instead.",
+        "Creating the first account in Setup Assistant with Platform SSO is a macOS 26 feature.",
+        "Update the Mac to macOS 26, or set first_account = \"agent\" to make the fallback explicit.";
     WELL_KNOWN_INVALID = "FLOW300", Error,
         "The .well-known/com.apple.remotemanagement document is malformed or names no usable server.",
         "",
