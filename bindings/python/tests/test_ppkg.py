@@ -33,8 +33,14 @@ def test_generate_windows_package(root):
     assert hashlib.sha256(msi).hexdigest() in digests
     assert secrets["ENROLLKIT_ENROLLMENT_SECRET"] not in repr(package)
     # The PIN policy script and the WPA3-Enterprise WLAN profile are generated assets.
-    pin = package.files["assets/enrollkit-hello-pin-policy.cmd"].decode()
-    assert "/v MinimumPINLength /t REG_DWORD /d 6 /f" in pin
+    assert b"PassportForWork\\PINComplexity" in package.files["assets/enrollkit-hello-pin-policy.cmd"]
+    s = "{urn:schemas-microsoft-com:windows-provisioning}"
+    pin_line = next(
+        c.findtext(f"{s}CommandLine")
+        for c in tree.iter(f"{s}CommandConfig")
+        if c.get("Name") == "Set_Hello_PIN_Policy"
+    )
+    assert " MinimumPINLength:6 " in pin_line and pin_line.endswith(" SpecialCharacters:2")
     wlan = ET.fromstring(package.files["assets/enrollkit-wifi-1.xml"])
     v1 = "{http://www.microsoft.com/networking/WLAN/profile/v1}"
     assert wlan.findtext(f"{v1}MSM/{v1}security/{v1}authEncryption/{v1}authentication") == "WPA3ENT"

@@ -359,10 +359,11 @@ fn pin_policy_and_wlan_profiles_are_in_the_package() {
     assert!(xml.contains(
         r#"<CommandLine>netsh wlan add profile filename="enrollkit-wifi-1.xml" user=all</CommandLine>"#
     ));
-    assert!(xml.contains(r#"<CommandLine>cmd /c "enrollkit-hello-pin-policy.cmd"</CommandLine>"#));
     assert!(xml.contains(" /quiet /norestart /l*v "), "{xml}");
 
-    // The script sets exactly the flow scenario's policy (login-windows-happy: min 6, digits).
+    // customizations.xml carries exactly the flow scenario's PIN policy (login-windows-happy:
+    // at least 6 digits) as PassportForWork PIN Complexity values; the script writes them
+    // under the policy key.
     let scenario: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(examples().join("../scenarios/login-windows-happy.json")).unwrap(),
     )
@@ -370,20 +371,16 @@ fn pin_policy_and_wlan_profiles_are_in_the_package() {
     let min = scenario["policy"]["windows"]["pin"]["min_length"]
         .as_u64()
         .unwrap();
+    let expected = format!(
+        r#"<CommandLine>cmd /c "enrollkit-hello-pin-policy.cmd" MinimumPINLength:{min} MaximumPINLength:127 Digits:1 LowercaseLetters:2 UppercaseLetters:2 SpecialCharacters:2</CommandLine>"#
+    );
+    assert!(xml.contains(&expected), "{expected} in {xml}");
     let script =
         std::fs::read_to_string(out.path().join("assets/enrollkit-hello-pin-policy.cmd")).unwrap();
-    let key = r"HKLM\SOFTWARE\Policies\Microsoft\PassportForWork\PINComplexity";
-    for (name, value) in [
-        ("MinimumPINLength", min),
-        ("MaximumPINLength", 127),
-        ("Digits", 1),
-        ("LowercaseLetters", 2),
-        ("UppercaseLetters", 2),
-        ("SpecialCharacters", 2),
-    ] {
-        let line = format!("reg add \"{key}\" /v {name} /t REG_DWORD /d {value} /f");
-        assert!(script.contains(&line), "{line} in {script}");
-    }
+    assert!(
+        script.contains(r#"reg add "HKLM\SOFTWARE\Policies\Microsoft\PassportForWork\PINComplexity" /v %%a /t REG_DWORD /d %%b /f"#),
+        "{script}"
+    );
 
     // Both generated assets are hashed in the manifest.
     let manifest: serde_json::Value =

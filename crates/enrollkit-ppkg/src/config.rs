@@ -452,8 +452,8 @@ impl PackageSpec {
             let xml = profile.to_xml().map_err(crate::error::BuildError::from)?;
             out.push((name, xml));
         }
-        if let Some(pin) = &self.hello_pin {
-            out.push((PIN_POLICY_SCRIPT.to_owned(), pin_policy_script(pin)));
+        if self.hello_pin.is_some() {
+            out.push((PIN_POLICY_SCRIPT.to_owned(), pin_policy_script()));
         }
         Ok(out)
     }
@@ -613,8 +613,8 @@ impl PackageSpec {
                 &asset_dir,
             )?);
         }
-        if self.hello_pin.is_some() {
-            commands.push(pin_policy_command(&asset_dir)?);
+        if let Some(pin) = &self.hello_pin {
+            commands.push(pin_policy_command(pin, &asset_dir)?);
         }
         if let Some(agent) = &self.agent {
             let key = self.secret(&agent.connect_key, "agent.connect_key")?;

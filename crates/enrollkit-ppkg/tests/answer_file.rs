@@ -163,7 +163,7 @@ assert [c.get("Name") for c in commands] == ["Add_WiFi_1", "Set_Hello_PIN_Policy
 wifi_cc, pin_cc, cc = commands
 assert wifi_cc.findtext(S + "CommandLine") == 'netsh wlan add profile filename="enrollkit-wifi-1.xml" user=all'
 assert wifi_cc.findtext(S + "CommandFile") == "C:\\enrollkit-build\\assets\\enrollkit-wifi-1.xml"
-assert pin_cc.findtext(S + "CommandLine") == 'cmd /c "enrollkit-hello-pin-policy.cmd"'
+assert pin_cc.findtext(S + "CommandLine") == 'cmd /c "enrollkit-hello-pin-policy.cmd" MinimumPINLength:6 MaximumPINLength:127 Digits:1 LowercaseLetters:2 UppercaseLetters:2 SpecialCharacters:2'
 line = cc.findtext(S + "CommandLine")
 assert line == 'msiexec /i "agent.msi" /quiet /norestart /l*v "%WINDIR%\\Temp\\enrollkit-agent-install.log" JCINSTALLERARGUMENTS="-k a8f3c2d19e7b4c05b6d2e1f0a9c8b7d6e5f4a3b2 /VERYSILENT /NORESTART"', line
 assert cc.findtext(S + "CommandFile") == "C:\\enrollkit-build\\assets\\agent.msi"
@@ -992,19 +992,23 @@ fn package_pin_values_agree_with_the_flow_check() {
             .build(&[], None)
             .unwrap();
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
-        let script = String::from_utf8(
-            out.files
-                .iter()
-                .find(|f| f.path == "assets/enrollkit-hello-pin-policy.cmd")
-                .unwrap()
-                .bytes
-                .clone(),
-        )
-        .unwrap();
+        // The values as the answer file carries them, read back from its XML.
+        let xml = out.answer_file.to_xml().unwrap();
+        let parsed = AnswerFile::parse(&xml).unwrap();
+        let command = parsed
+            .common
+            .provisioning_commands
+            .as_ref()
+            .unwrap()
+            .primary_context
+            .iter()
+            .find(|c| c.name == PIN_POLICY_COMMAND)
+            .unwrap();
+        let line = command.command_line.to_text().expose().to_owned();
         let value = |name: &str| -> u32 {
-            let needle = format!("/v {name} /t REG_DWORD /d ");
-            let at = script.find(&needle).unwrap() + needle.len();
-            script[at..].split(' ').next().unwrap().parse().unwrap()
+            let needle = format!(" {name}:");
+            let at = line.find(&needle).unwrap() + needle.len();
+            line[at..].split(' ').next().unwrap().parse().unwrap()
         };
         // Windows' side, from the registry values: length bounds and classes (0 allowed,
         // 1 required, 2 not allowed).

@@ -7,9 +7,9 @@ Set-StrictMode -Version 3
 $WorkDir = 'C:\enrollkit-build'
 $StoreFile = 'Microsoft-Desktop-Provisioning.dat'
 $Expected = [ordered]@{
-  'customizations.xml' = '6e182f401b9beecb8fbaf62ed5ebeb32f4589c6de7d6d511907918d0649d1d88'
+  'customizations.xml' = '59b7726ac93d735fdb23cbb36296bd1b4347950fc4faa3cf733cfbdeeab27ebc'
   'assets\agent.msi' = 'b9da76ed76a9a09197b4c69ec722454c175512727456729f03726f48da9f87eb'
-  'assets\enrollkit-hello-pin-policy.cmd' = '80a66fb015699257f3c0f4fec1c059a279cb2bc209e85b77b1cedc2132eca31b'
+  'assets\enrollkit-hello-pin-policy.cmd' = '106f92e74030cb525da8f886e0f41c0345bb711060a3a66fc83818a5bbfb4b68'
   'assets\enrollkit-wifi-1.xml' = '0801ff6ea283cc41fa5093aa492d81d2ab8dfad628c22e9a155b834d6a9aeed4'
 }
 $IcdArguments = @(
