@@ -103,7 +103,9 @@ def python(tmp, cases):
 
 
 def kotlin(tmp):
-    subprocess.run(["mvn", "-B", "-q", "-Dstyle.color=never", f"-Dnative.dir={TARGET}/debug",
+    # The release library scripts/test.d/30-kotlin.sh already built and packed.
+    subprocess.run(["mvn", "-B", "-q", "-Dstyle.color=never", "-Dnative.profile=release",
+                    f"-Dnative.dir={TARGET}/release",
                     f"-Dcross.surface.dir={tmp}", "-Dtest=CrossSurfaceTest",
                     "-Dsurefire.failIfNoSpecifiedTests=false", "test"],
                    cwd=os.path.join(ROOT, "bindings", "kotlin"), check=True)
