@@ -225,6 +225,27 @@ impl AgentRecipe {
     }
 }
 
+/// A `PrimaryContext` command that runs `line` with the asset `file_name` (at
+/// `asset_dir\file_name` on the build machine) beside it: success codes 0 and 3010, no
+/// restart, and the rest of the package applies if it fails.
+pub fn asset_command(
+    name: &str,
+    asset_dir: &str,
+    file_name: &str,
+    line: CommandLine,
+) -> Result<CommandConfig, RecipeError> {
+    Ok(CommandConfig {
+        name: name.to_owned(),
+        command_file: Some(builder_path(asset_dir, file_name)?),
+        command_line: line,
+        continue_install: Some(true),
+        dependency_packages: Vec::new(),
+        restart_required: Some(false),
+        return_code_restart: Some(3010),
+        return_code_success: Some(0),
+    })
+}
+
 /// `dir\file` on the Windows build machine; the file name must be safe.
 pub fn builder_path(dir: &str, file_name: &str) -> Result<String, RecipeError> {
     if !is_safe_file_name(file_name) {

@@ -20,7 +20,7 @@
 
 use enrollkit_flow::pin::PinPolicy;
 
-use crate::command::{CommandLine, builder_path};
+use crate::command::{CommandLine, asset_command};
 use crate::error::RecipeError;
 use crate::model::CommandConfig;
 
@@ -89,16 +89,7 @@ pub fn pin_policy_command(
     for (name, value) in pin_complexity_values(policy) {
         line = line.text(" ").argument(&format!("{name}:{value}"))?;
     }
-    Ok(CommandConfig {
-        name: PIN_POLICY_COMMAND.to_owned(),
-        command_file: Some(builder_path(asset_dir, PIN_POLICY_SCRIPT)?),
-        command_line: line,
-        continue_install: Some(true),
-        dependency_packages: Vec::new(),
-        restart_required: Some(false),
-        return_code_restart: Some(3010),
-        return_code_success: Some(0),
-    })
+    asset_command(PIN_POLICY_COMMAND, asset_dir, PIN_POLICY_SCRIPT, line)
 }
 
 #[cfg(test)]

@@ -144,7 +144,7 @@ mod wlan;
 mod xml;
 
 pub use command::{
-    AgentRecipe, CommandLine, add_to_local_group, builder_path, is_safe_file_name,
+    AgentRecipe, CommandLine, add_to_local_group, asset_command, builder_path, is_safe_file_name,
     is_safe_user_name,
 };
 pub use config::{

@@ -195,15 +195,19 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "123456789",
 ];
 
+/// Lowercase letters and digits only: the form placeholders are compared in.
+fn fold(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Whether a (non-empty) secret is a stand-in: it contains a placeholder word such as
 /// CHANGE-ME, is a well-known example value, or repeats one character (`xxxxxxxx`, `****`).
 /// Empty secrets are reported by the rule of the setting they leave empty.
 pub fn is_placeholder_secret(value: &str) -> bool {
-    let folded: String = value
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let folded = fold(value);
     let trimmed = value.trim();
     let mut chars = trimmed.chars();
     let repeated = chars
@@ -274,12 +278,7 @@ fn check_placeholders(group: &SettingsGroup, base: &str, f: &mut Findings) {
     // A connect key or token inside a command line: only the placeholder words, since a
     // command line legitimately holds words such as `admin`.
     for (path, line) in lines {
-        let folded: String = line
-            .expose()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
+        let folded = fold(line.expose());
         if PLACEHOLDER_WORDS.iter().any(|w| folded.contains(w)) {
             f.add(
                 PLACEHOLDER_SECRET,

@@ -35,7 +35,7 @@
 use enrollkit_diagnostic::codes::package as codes;
 use enrollkit_diagnostic::{Code, Secret};
 
-use crate::command::{CommandLine, builder_path};
+use crate::command::{CommandLine, asset_command};
 use crate::error::RecipeError;
 use crate::model::CommandConfig;
 use crate::xml::{Element, write_element_tree};
@@ -334,16 +334,7 @@ impl WlanProfile {
             .text("netsh wlan add profile filename=")
             .quoted_file_name(file_name)?
             .text(" user=all");
-        Ok(CommandConfig {
-            name: command_name.to_owned(),
-            command_file: Some(builder_path(asset_dir, file_name)?),
-            command_line: line,
-            continue_install: Some(true),
-            dependency_packages: Vec::new(),
-            restart_required: Some(false),
-            return_code_restart: Some(3010),
-            return_code_success: Some(0),
-        })
+        asset_command(command_name, asset_dir, file_name, line)
     }
 }
 
